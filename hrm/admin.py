@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from hrm.models import Company, Employee
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "login_method")
+    search_fields = ("name", "slug")
+    readonly_fields = ("login_method",)
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    list_display = ("employee_number", "first_name", "last_name", "email", "company", "is_hrm_admin", "is_active")
+    list_filter = ("company", "is_active", "is_hrm_admin")
+    search_fields = ("employee_number", "first_name", "last_name", "email", "legacy_username")
+    list_select_related = ("company",)
+    # The personal number is shown masked only, and no password hash is shown at all.
+    exclude = ("personal_number_hash", "legacy_password_hash")
+    readonly_fields = ("personal_number_masked", "connect_subject")
