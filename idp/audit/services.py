@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-
 from django.utils import timezone
 
 from config.logs import kv

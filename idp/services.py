@@ -1,0 +1,110 @@
+"""Writes to Connect accounts. Keyword-only, typed, and free of requests, so the
+login pages, the admin, management commands, provisioning and Celery all share them."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import password_validation
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ApplicationError
+from idp.audit.services import audit_record
+from idp.emails import normalize_email
+from idp.models import User
+
+
+class AccountError(ApplicationError):
+    code = "account_error"
+
+
+class EmailTaken(AccountError):
+    code = "email_taken"
+
+
+@transaction.atomic
+def account_create(
+    *,
+    email: str,
+    password: str | None = None,
+    display_name: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    language: str = "sv",
+    email_verified: bool = False,
+    actor: User | None = None,
+) -> User:
+    """A new active account with ``email`` as its primary address.
+
+    ``password=None`` gives an account without a usable password (it signs in
+    after "Forgot your password?", a passkey, BankID or company SSO).
+    """
+    normalized = normalize_email(email)
+    if password is not None:
+        password_validation.validate_password(password, User(email=normalized, display_name=display_name))
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                normalized,
+                password,
+                display_name=display_name,
+                given_name=given_name,
+                family_name=family_name,
+                preferred_language=language,
+            )
+    except IntegrityError:
+        raise EmailTaken(_("An account with this email address already exists.")) from None
+    EmailAddress.objects.create(user=user, email=normalized, primary=True, verified=email_verified)
+    audit_record(event="account.created", user=user, actor=actor, email_verified=email_verified)
+    return user
+
+
+@transaction.atomic
+def account_verify_email(*, user: User, email: str, actor: User | None = None) -> None:
+    """Record that the person behind ``user`` proved they read mail at ``email``."""
+    normalized = normalize_email(email)
+    if normalized != user.email:
+        raise AccountError(_("This address is not the account's address."))
+    address, _created = EmailAddress.objects.get_or_create(
+        user=user, email=normalized, defaults={"primary": True, "verified": True}
+    )
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    audit_record(event="email.verified", user=user, actor=actor, email=normalized)
+
+
+@transaction.atomic
+def account_set_password(*, user: User, password: str, actor: User | None = None) -> None:
+    """Validate and set a new password; raises Django's ValidationError with the reasons."""
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(event="password.set", user=user, actor=actor)
+
+
+def account_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
+    """End the person's Connect sessions (all but ``keep_session_key``)."""
+    ended = 0
+    for session in Session.objects.iterator():
+        data = session.get_decoded()
+        if data.get("_auth_user_id") == str(user.pk) and session.session_key != keep_session_key:
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, actor: User | None = None) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    account_sessions_end(user=user)
+    audit_record(event="account.deactivated", user=user, actor=actor)
+
+
+@transaction.atomic
+def account_activate(*, user: User, actor: User | None = None) -> None:
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
+    audit_record(event="account.activated", user=user, actor=actor)
