@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("idp.urls")),
+    path("login/bankid/", include("idp.bankid.urls")),
     path("accounts/", include("allauth.urls")),
     path("hrm/", include("hrm.urls")),
     path("provisioning/", include("provisioning.urls")),
@@ -28,3 +29,8 @@ if settings.DEV_MAILBOX_ENABLED:
         "devmail",
     )
     urlpatterns.append(path("dev/mailbox/", include(devmail_patterns)))
+
+if settings.BANKID_SIMULATOR_MOUNTED:
+    from idp.bankid.simulator import views as bankid_simulator
+
+    urlpatterns.append(path("dev/bankid-simulator/<path:path>", bankid_simulator.api))

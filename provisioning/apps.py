@@ -6,3 +6,9 @@ class ProvisioningConfig(AppConfig):
     name = "provisioning"
     verbose_name = _("Migration to Connect")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from idp.bankid.identity import register_identity_resolver
+        from provisioning.bankid_bridge import resolve_bankid_subject
+
+        register_identity_resolver(resolve_bankid_subject)

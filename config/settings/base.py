@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "idp.audit",
     "idp.oidc",
     "idp.saml",
+    "idp.bankid",
     # allauth: accounts, MFA and passkeys, federation to company IdPs.
     "allauth",
     "allauth.account",
