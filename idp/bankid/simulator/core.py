@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_PERSONAL_NUMBER = "199001012384"
+DEFAULT_PERSONAL_NUMBER = "199001012385"
 _FAILED_HINTS = {"userCancel", "expiredTransaction", "startFailed", "certificateErr", "cancelled", "userDeclinedCall"}
 _AUTH_ERRORS = {
     "alreadyInProgress": 400,

@@ -21,7 +21,7 @@ def _client(bankid: BankIdSim, *, cert: bool = True, verify: str | bool | None =
 
 
 def test_auth_collect_complete_over_mutual_tls(bankid: BankIdSim) -> None:
-    bankid.scenario(personal_number="198001012394")
+    bankid.scenario(personal_number="198001012395")
     client = _client(bankid)
     order = client.auth(end_user_ip="192.0.2.10", user_visible_text="Logga in på Connect")
     assert order.order_ref and order.auto_start_token and order.qr_start_token and order.qr_start_secret
@@ -32,7 +32,7 @@ def test_auth_collect_complete_over_mutual_tls(bankid: BankIdSim) -> None:
     assert (first.status, first.hint_code) == ("pending", "outstandingTransaction")
     assert (second.status, second.hint_code) == ("pending", "userSign")
     assert third.status == "complete"
-    assert third.user is not None and third.user.personal_number == "198001012394"
+    assert third.user is not None and third.user.personal_number == "198001012395"
     assert bankid.last_order().end_user_ip == "192.0.2.10"
 
 
