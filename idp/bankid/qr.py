@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 from urllib.parse import urlencode
 
 import segno
@@ -22,8 +23,11 @@ def qr_data(*, qr_start_token: str, qr_start_secret: str, seconds: int) -> str:
 
 
 def qr_svg(data: str) -> str:
+    """A standalone SVG document (with its namespace, so it works as an <img> source)."""
+    out = io.BytesIO()
     # Error correction L keeps the modules large; BankID's app scans it reliably.
-    return str(segno.make_qr(data, error="l").svg_inline(scale=6, border=4, dark="#000", light="#fff"))
+    segno.make_qr(data, error="l").save(out, kind="svg", scale=6, border=4, dark="#000", light="#fff", xmldecl=False)
+    return out.getvalue().decode()
 
 
 def autostart_url(auto_start_token: str) -> str:
