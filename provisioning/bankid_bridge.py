@@ -24,7 +24,8 @@ def resolve_bankid_subject(personal_number: str) -> uuid.UUID | None:
             personal_number_hash=personal_numbers.keyed_hash(normalized),
             is_active=True,
             connect_subject__isnull=False,
-        ).order_by()
+        )
+        .order_by()
         .values_list("connect_subject", flat=True)
         .distinct()[:2]
     )

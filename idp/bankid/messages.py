@@ -1,4 +1,4 @@
-"""BankID's recommended user messages (RFA1–RFA23), chosen per hintCode and errorCode.
+"""BankID's recommended user messages (RFA1 to RFA23), chosen per hintCode and errorCode.
 
 The mapping follows BankID's "Recommended user messages" for the RP API v6.0:
 pending hints tell the person what to do next, failed hints and error codes
@@ -28,7 +28,9 @@ RFA14 = _(
     "been found, you probably don't have a BankID which can be used for this identification on this device. "
     "If you don't have a BankID you can get one from your bank."
 )
-RFA16 = _("The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank.")
+RFA16 = _(
+    "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank."
+)
 RFA17 = _(
     "Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is up to "
     "date. If you don't have the BankID app, you need to install it and get a BankID from your bank. "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +39,17 @@ _CONNECT_OUTCOMES: dict[str, Promise] = {
     "ambiguous": messages.AMBIGUOUS,
     "inactive": messages.INACTIVE,
 }
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from, for the audit row."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+NOWHERE = Origin()
 
 
 @dataclass(frozen=True)
@@ -80,7 +92,9 @@ def bankid_qr_data(*, order: Order, now: float | None = None) -> str:
 def bankid_result(order: Order, *, autostart: bool = False) -> PollResult:
     """The order's last known state, as a person should read it."""
     if order.status == "pending":
-        return PollResult("pending", order.hint_code, messages.message_for_pending(order.hint_code, autostart=autostart))
+        return PollResult(
+            "pending", order.hint_code, messages.message_for_pending(order.hint_code, autostart=autostart)
+        )
     if order.status == "complete":
         return PollResult("complete", "", messages.RFA21, account_by_subject(order.user_id))
     if order.outcome in _CONNECT_OUTCOMES:
@@ -93,8 +107,7 @@ def bankid_result(order: Order, *, autostart: bool = False) -> PollResult:
 def bankid_login_poll(
     *,
     order: Order,
-    ip_address: str | None = None,
-    user_agent: str = "",
+    origin: Origin = NOWHERE,
     autostart: bool = False,
     now: float | None = None,
 ) -> PollResult:
@@ -102,7 +115,6 @@ def bankid_login_poll(
     if order.status != "pending":
         return bankid_result(order, autostart=autostart)
     now = time.time() if now is None else now
-    audit = {"ip_address": ip_address, "user_agent": user_agent}
 
     too_old = now - order.started_at > settings.BANKID_ORDER_SECONDS
     idle = order.hint_code in _WAITING and now - order.progress_at > settings.BANKID_IDLE_SECONDS
@@ -110,14 +122,14 @@ def bankid_login_poll(
         _cancel_quietly(order)
         # Never picked up → startFailed (RFA17, "failed to scan the QR code"); else expired (RFA8).
         hint = "startFailed" if order.hint_code in _WAITING else "expiredTransaction"
-        return _fail(order, hint_code=hint, outcome="timeout", **audit)
+        return _fail(order, hint_code=hint, outcome="timeout", origin=origin)
 
     try:
         collected = bankid_client().collect(order.order_ref)
     except BankIdError as exc:
         if exc.error_code in _TRANSIENT:
             return PollResult("pending", order.hint_code, messages.message_for_error(exc.error_code))
-        return _fail(order, hint_code="", outcome=exc.error_code, **audit)
+        return _fail(order, hint_code="", outcome=exc.error_code, origin=origin)
 
     if collected.status == "pending":
         if collected.hint_code != order.hint_code:
@@ -126,36 +138,40 @@ def bankid_login_poll(
         order_save(order)
         return bankid_result(order, autostart=autostart)
     if collected.status == "failed":
-        return _fail(order, hint_code=collected.hint_code, outcome=collected.hint_code, **audit)
+        return _fail(order, hint_code=collected.hint_code, outcome=collected.hint_code, origin=origin)
 
     assert collected.user is not None  # the client guarantees it for "complete"  # noqa: S101
     digest = personal_number_digest(collected.user.personal_number)
     try:
         subject = resolve_personal_number(collected.user.personal_number)
     except AmbiguousIdentity:
-        return _fail(order, hint_code="", outcome="ambiguous", pnr_digest=digest, **audit)
+        return _fail(order, hint_code="", outcome="ambiguous", pnr_digest=digest, origin=origin)
     user = account_by_subject(str(subject)) if subject else None
     if user is None:
-        return _fail(order, hint_code="", outcome="no_account", pnr_digest=digest, **audit)
+        return _fail(order, hint_code="", outcome="no_account", pnr_digest=digest, origin=origin)
     if not user.is_active:
-        return _fail(order, hint_code="", outcome="inactive", pnr_digest=digest, user=user, **audit)
+        return _fail(order, hint_code="", outcome="inactive", pnr_digest=digest, user=user, origin=origin)
     with transaction.atomic():
-        audit_record(event="bankid.login.succeeded", user=user, pnr_digest=digest, **audit)
+        audit_record(
+            event="bankid.login.succeeded",
+            user=user,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+            pnr_digest=digest,
+        )
     order.status, order.hint_code, order.user_id = "complete", "", str(user.pk)
     order_save(order)
     return PollResult("complete", "", messages.RFA21, user)
 
 
-def bankid_login_cancel(
-    *, order: Order, reason: str = "user_abort", ip_address: str | None = None, user_agent: str = ""
-) -> None:
+def bankid_login_cancel(*, order: Order, reason: str = "user_abort", origin: Origin = NOWHERE) -> None:
     """The person gave up: cancel at BankID (best effort) and forget the order."""
     if order.status == "pending":
         _cancel_quietly(order)
         with transaction.atomic():
             audit_record(
-                event="bankid.login.failed", hint_code="cancelled", reason=reason, ip_address=ip_address,
-                user_agent=user_agent,
+                event="bankid.login.failed", hint_code="cancelled", reason=reason, ip_address=origin.ip_address,
+                user_agent=origin.user_agent,
             )  # fmt: skip
     order_forget(order.handle)
 
@@ -173,16 +189,21 @@ def _fail(
     *,
     hint_code: str,
     outcome: str,
-    ip_address: str | None,
-    user_agent: str,
+    origin: Origin,
     user: User | None = None,
     pnr_digest: str = "",
 ) -> PollResult:
     order.status, order.hint_code, order.outcome = "failed", hint_code, outcome
     order_save(order)
-    data = {"hint_code": hint_code, "reason": outcome}
+    data: dict[str, Any] = {"hint_code": hint_code, "reason": outcome}
     if pnr_digest:
         data["pnr_digest"] = pnr_digest
     with transaction.atomic():
-        audit_record(event="bankid.login.failed", user=user, ip_address=ip_address, user_agent=user_agent, **data)
+        audit_record(
+            event="bankid.login.failed",
+            user=user,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+            **data,
+        )
     return bankid_result(order)

@@ -24,7 +24,14 @@ from idp.bankid import messages
 from idp.bankid.client import BankIdError
 from idp.bankid.orders import Order, order_forget, order_load
 from idp.bankid.qr import autostart_url, qr_svg
-from idp.bankid.services import PollResult, bankid_login_cancel, bankid_login_poll, bankid_login_start, bankid_qr_data
+from idp.bankid.services import (
+    Origin,
+    PollResult,
+    bankid_login_cancel,
+    bankid_login_poll,
+    bankid_login_start,
+    bankid_qr_data,
+)
 
 SESSION_KEY = "bankid_order"
 
@@ -37,8 +44,12 @@ def _safe_next(request: HttpRequest, candidate: str) -> str:
     return ""
 
 
-def _client(request: HttpRequest) -> dict[str, str]:
-    return {"ip_address": request.META.get("REMOTE_ADDR", ""), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+def _origin(request: HttpRequest) -> Origin:
+    # REMOTE_ADDR is the client when Connect is reached directly; behind a proxy the
+    # deployment must set it from a trusted X-Forwarded-For (never trust the header here).
+    return Origin(
+        ip_address=request.META.get("REMOTE_ADDR") or None, user_agent=request.META.get("HTTP_USER_AGENT", "")
+    )
 
 
 def _current_order(request: HttpRequest) -> Order | None:
@@ -60,7 +71,9 @@ def _finish_login(request: HttpRequest, order: Order, result: PollResult) -> str
     return order.next_url or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def _page(request: HttpRequest, *, order: Order | None, result: PollResult | None, error: object = None) -> HttpResponse:
+def _page(
+    request: HttpRequest, *, order: Order | None, result: PollResult | None, error: object = None
+) -> HttpResponse:
     next_url = order.next_url if order else _safe_next(request, request.GET.get("next", ""))
     context = {
         "order": order,
@@ -84,16 +97,16 @@ def start(request: HttpRequest) -> HttpResponse:
         order = _current_order(request)
         if order is None:
             return _page(request, order=None, result=None, error=messages.NO_ORDER)
-        result = bankid_login_poll(order=order, **_client(request))
+        result = bankid_login_poll(order=order, origin=_origin(request))
         if result.status == "complete":
             return redirect(_finish_login(request, order, result))
         return _page(request, order=order, result=result)
     previous = _current_order(request)
     if previous is not None:
-        bankid_login_cancel(order=previous, reason="restarted", **_client(request))
+        bankid_login_cancel(order=previous, reason="restarted", origin=_origin(request))
     try:
         order = bankid_login_start(
-            end_user_ip=_client(request)["ip_address"] or "127.0.0.1",
+            end_user_ip=_origin(request).ip_address or "127.0.0.1",
             next_url=_safe_next(request, request.GET.get("next", "")),
         )
     except BankIdError as exc:
@@ -109,7 +122,7 @@ def status(request: HttpRequest) -> JsonResponse:
     order = _current_order(request)
     if order is None:
         return JsonResponse({"status": "failed", "hint_code": "", "message": str(messages.NO_ORDER)})
-    result = bankid_login_poll(order=order, autostart=request.POST.get("autostart") == "1", **_client(request))
+    result = bankid_login_poll(order=order, autostart=request.POST.get("autostart") == "1", origin=_origin(request))
     if result.status == "complete":
         return JsonResponse({"status": "complete", "redirect": _finish_login(request, order, result)})
     body = {"status": result.status, "hint_code": result.hint_code, "message": str(result.message)}
@@ -133,7 +146,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
     order = _current_order(request)
     next_url = order.next_url if order else ""
     if order is not None:
-        bankid_login_cancel(order=order, **_client(request))
+        bankid_login_cancel(order=order, origin=_origin(request))
     request.session.pop(SESSION_KEY, None)
     flash.info(request, messages.RFA6)
     login_url = reverse(settings.LOGIN_URL)

@@ -68,7 +68,9 @@ def generate_pki(folder: Path) -> Pki:
     folder.mkdir(parents=True, exist_ok=True)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name("Connect BankID simulator CA")
-    ca_cert = _issue(subject="Connect BankID simulator CA", issuer=ca_name, issuer_key=ca_key, key=ca_key, usage=None, ca=True)
+    ca_cert = _issue(
+        subject="Connect BankID simulator CA", issuer=ca_name, issuer_key=ca_key, key=ca_key, usage=None, ca=True
+    )
     pki = Pki(
         ca=folder / "ca.pem",
         server_cert=folder / "server.pem",

@@ -31,8 +31,10 @@ def test_qr_code_then_login(page: Any, site: str, bankid: BankIdSim) -> None:
     qr.wait_for(state="visible")
     page.wait_for_function("() => document.getElementById('bankid-qr').complete")
     assert page.locator("#bankid-qr").evaluate("img => img.naturalWidth > 0")  # a real, decodable image
-    assert page.get_by_role("link", name="Open BankID on this device").get_attribute("href", timeout=1000).startswith(
-        "bankid:///?autostarttoken="
+    assert (
+        page.get_by_role("link", name="Open BankID on this device")
+        .get_attribute("href", timeout=1000)
+        .startswith("bankid:///?autostarttoken=")
     )
     # The no-JS "Update" form is hidden once the script runs.
     page.locator("#bankid-refresh").wait_for(state="hidden")

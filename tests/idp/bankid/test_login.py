@@ -36,7 +36,9 @@ def start(site: str, *, next_url: str = "", language: str = "en") -> tuple[reque
     return browser, csrf_from(page.text)
 
 
-def poll(site: str, browser: requests.Session, token: str, *, until: str = "done", limit: int = 10) -> list[dict[str, Any]]:
+def poll(
+    site: str, browser: requests.Session, token: str, *, until: str = "done", limit: int = 10
+) -> list[dict[str, Any]]:
     seen = []
     for _ in range(limit):
         response = browser.post(

@@ -35,7 +35,9 @@ def _final(site: str, language: str) -> list[dict[str, str]]:
     token = csrf_from(browser.get(f"{site}/login/bankid/").text)
     seen = []
     for _ in range(5):
-        seen.append(browser.post(f"{site}/login/bankid/status/", headers={"X-CSRFToken": token, "Referer": site}).json())
+        seen.append(
+            browser.post(f"{site}/login/bankid/status/", headers={"X-CSRFToken": token, "Referer": site}).json()
+        )
         if seen[-1]["status"] != "pending":
             break
     return seen
@@ -70,7 +72,7 @@ def test_pending_hints(site: str, bankid: BankIdSim) -> None:
 def test_error_codes_on_the_start_page(site: str, bankid: BankIdSim, code: str, english: str, swedish: str) -> None:
     bankid.scenario(outcome=code)
     for language, expected in (("en", english), ("sv", swedish)):
-        page = requests.get(f"{site}/login/bankid/", headers={"Accept-Language": language})
+        page = requests.get(f"{site}/login/bankid/", headers={"Accept-Language": language}, timeout=10)
         assert page.status_code == 200
         assert expected in page.text
         assert "Traceback" not in page.text
@@ -78,7 +80,7 @@ def test_error_codes_on_the_start_page(site: str, bankid: BankIdSim, code: str, 
 
 def test_the_simulator_unreachable_gives_a_clear_message(site: str, bankid: BankIdSim, settings: object) -> None:
     settings.BANKID_BASE_URL = "https://localhost:9"  # type: ignore[attr-defined]
-    page = requests.get(f"{site}/login/bankid/", headers={"Accept-Language": "en"})
+    page = requests.get(f"{site}/login/bankid/", headers={"Accept-Language": "en"}, timeout=10)
     assert "BankID can&#x27;t be reached right now." in page.text
 
 
