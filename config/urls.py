@@ -33,4 +33,7 @@ if settings.DEV_MAILBOX_ENABLED:
 if settings.BANKID_SIMULATOR_MOUNTED:
     from idp.bankid.simulator import views as bankid_simulator
 
-    urlpatterns.append(path("dev/bankid-simulator/<path:path>", bankid_simulator.api))
+    urlpatterns += [
+        path("dev/bankid-simulator/", bankid_simulator.control, name="bankid_simulator"),
+        path("dev/bankid-simulator/<path:path>", bankid_simulator.api),
+    ]

@@ -19,6 +19,7 @@ from django.conf import settings
 
 from config.errors import ApplicationError
 from config.logs import kv
+from idp.bankid.messages import message_for_error
 
 log = logging.getLogger("connect.bankid")
 
@@ -33,8 +34,6 @@ class BankIdError(ApplicationError):
     code = "bankid_error"
 
     def __init__(self, *, error_code: str, details: str = "") -> None:
-        from idp.bankid.messages import message_for_error
-
         super().__init__(message_for_error(error_code), code=f"bankid_{error_code}")
         self.error_code = error_code
         self.details = details

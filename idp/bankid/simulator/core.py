@@ -33,6 +33,8 @@ _AUTH_ERRORS = {
     "maintenance": 503,
 }
 
+OUTCOMES = ("complete", *sorted(_FAILED_HINTS), "pending", *sorted(_AUTH_ERRORS))
+
 
 @dataclass
 class Scenario:
@@ -79,7 +81,7 @@ class Simulator:
 
     def _set_scenario(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         self.scenario = Scenario(
-            personal_number=str(body.get("personalNumber", DEFAULT_PERSONAL_NUMBER)),
+            personal_number=str(body.get("personalNumber") or DEFAULT_PERSONAL_NUMBER),
             outcome=str(body.get("outcome", "complete")),
             pending_collects=int(body.get("pendingCollects", 2)),
             given_name=str(body.get("givenName", "Test")),
