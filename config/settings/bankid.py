@@ -36,6 +36,9 @@ BANKID_TIMEOUT_SECONDS = env_int("BANKID_TIMEOUT_SECONDS", 10)
 # about three minutes. Connect stops collecting (and cancels) at these limits.
 BANKID_IDLE_SECONDS = env_int("BANKID_IDLE_SECONDS", 30)
 BANKID_ORDER_SECONDS = env_int("BANKID_ORDER_SECONDS", 180)
+# Each started order costs a call to BankID (and money): at most this many per
+# client address per ten minutes.
+BANKID_STARTS_PER_IP = env_int("BANKID_STARTS_PER_IP", 30)
 # Text shown in the BankID app while the person identifies.
 BANKID_USER_VISIBLE_TEXT = env_str("BANKID_USER_VISIBLE_TEXT", "Logga in på Connect")
 # The in-process simulator is routed only in development (decided at start).

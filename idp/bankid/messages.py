@@ -50,6 +50,7 @@ INACTIVE = _("The Connect account linked to this BankID is deactivated. Ask your
 UNAVAILABLE = _("BankID can't be reached right now. Please try again in a few minutes.")
 DISABLED = _("Login with BankID is not available here.")
 NO_ORDER = _("Your BankID login has ended. Start again.")
+TOO_MANY = _("Too many BankID logins were started from your network. Wait a few minutes and try again.")
 
 # Collect: status "pending" (RP API v6.0, collect → hintCode).
 _PENDING_QR = {
@@ -82,6 +83,7 @@ _ERRORS: dict[str, Promise] = {
     "maintenance": RFA5,
     "internalError": RFA5,
     "transport": UNAVAILABLE,
+    "rateLimited": TOO_MANY,
 }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.functional import Promise
 
@@ -67,6 +68,7 @@ def bankid_client() -> BankIdClient:
 def bankid_login_start(*, end_user_ip: str, next_url: str = "", now: float | None = None) -> Order:
     """Ask BankID for an auth order. Raises BankIdError (with its user message)."""
     now = time.time() if now is None else now
+    _throttle_starts(end_user_ip)
     started = bankid_client().auth(end_user_ip=end_user_ip, user_visible_text=settings.BANKID_USER_VISIBLE_TEXT)
     log.info("bankid.order.started", extra=kv(order=started.order_ref))
     return order_new(
@@ -78,6 +80,20 @@ def bankid_login_start(*, end_user_ip: str, next_url: str = "", now: float | Non
         progress_at=now,
         next_url=next_url,
     )
+
+
+def _throttle_starts(ip: str) -> None:
+    # A fixed ten-minute window per address, counted in the shared cache.
+    key = f"bankid:starts:{ip}"
+    cache.add(key, 0, timeout=600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=600)
+        count = 1
+    if count > settings.BANKID_STARTS_PER_IP:
+        log.info("bankid.start.throttled", extra=kv(ip=ip))
+        raise BankIdError(error_code="rateLimited")
 
 
 def bankid_qr_data(*, order: Order, now: float | None = None) -> str:

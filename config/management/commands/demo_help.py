@@ -24,6 +24,7 @@ class Command(BaseCommand):
             f"  Connect account page:             {site}/account/",
             f"  Django admin (operator):          {site}/admin/   {OPERATOR_EMAIL} / {OPERATOR_PASSWORD}",
             f"  Dev mailbox (every mail sent):    {site}/dev/mailbox/",
+            f"  BankID login (simulated app):     {site}/login/bankid/   who signs: {site}/dev/bankid-simulator/",
             f"  Health:                           {site}/health/",
             "",
         ]

@@ -22,7 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_PERSONAL_NUMBER = "199001012385"
+# Anna Andersson of Acme AB in the demo data (config/demo.py), once she is provisioned.
+DEFAULT_PERSONAL_NUMBER = "197001011001"
 _FAILED_HINTS = {"userCancel", "expiredTransaction", "startFailed", "certificateErr", "cancelled", "userDeclinedCall"}
 _AUTH_ERRORS = {
     "alreadyInProgress": 400,

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.core.cache import cache
 
 from idp.bankid.simulator.core import SimOrder
 from idp.bankid.simulator.pki import Pki, generate_pki
@@ -67,6 +68,8 @@ def bankid(bankid_server: SimulatorServer, bankid_pki: Pki, settings: Any) -> Ba
     settings.BANKID_CERT_FILE = str(bankid_pki.client_cert)
     settings.BANKID_KEY_FILE = str(bankid_pki.client_key)
     settings.BANKID_CA_FILE = str(bankid_pki.ca)
+    # Every test starts from a fresh per-address budget of started orders.
+    cache.delete_many(["bankid:starts:127.0.0.1", "bankid:starts:::1"])
     sim = BankIdSim(server=bankid_server, pki=bankid_pki)
     sim.scenario()
     return sim

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.core.cache import cache
 
 from hrm import services as hrm_services
 from tests.config.test_settings import manage
@@ -20,6 +21,7 @@ def test_make_run_logs_in_through_the_mounted_simulator(site: str, settings: Any
     settings.BANKID_ENVIRONMENT = "simulator"
     settings.BANKID_BASE_URL = f"{site}/dev/bankid-simulator"
     settings.BANKID_CERT_FILE = settings.BANKID_KEY_FILE = settings.BANKID_CA_FILE = ""
+    cache.delete("bankid:starts:127.0.0.1")
     user = UserFactory(email="dev@example.com")
     employee = EmployeeFactory(company=CompanyFactory())
     hrm_services.employee_set_personal_number(employee=employee, raw="19850303-4566")

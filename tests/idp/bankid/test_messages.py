@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -93,3 +95,13 @@ def test_autostart_waiting_message(settings: object) -> None:
         )
         assert str(messages.message_for_pending("userMrtd")).startswith("Fotografera och läs av din ID-handling")
         assert str(messages.message_for_pending("started")).startswith("Söker efter BankID")
+
+
+def test_starting_orders_is_rate_limited_per_address(site: str, bankid: BankIdSim, settings: Any) -> None:
+    from django.core.cache import cache
+
+    cache.delete("bankid:starts:127.0.0.1")
+    settings.BANKID_STARTS_PER_IP = 2
+    pages = [requests.get(f"{site}/login/bankid/", headers={"Accept-Language": "en"}, timeout=10) for _ in range(3)]
+    assert ["Too many BankID logins" in p.text for p in pages] == [False, False, True]
+    cache.delete("bankid:starts:127.0.0.1")
