@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from config.logs import kv
 from idp.audit.services import audit_record
 from idp.bankid import messages
-from idp.bankid.client import BankIdClient, BankIdError
+from idp.bankid.client import BankIdClient, BankIdError, CollectResult
 from idp.bankid.identity import AmbiguousIdentity, personal_number_digest, resolve_personal_number
 from idp.bankid.orders import Order, order_forget, order_new, order_save
 from idp.bankid.qr import qr_data
@@ -132,26 +132,32 @@ def bankid_login_poll(
         return bankid_result(order, autostart=autostart)
     now = time.time() if now is None else now
 
-    too_old = now - order.started_at > settings.BANKID_ORDER_SECONDS
-    idle = order.hint_code in _WAITING and now - order.progress_at > settings.BANKID_IDLE_SECONDS
-    if too_old or idle:
-        _cancel_quietly(order)
-        # Never picked up → startFailed (RFA17, "failed to scan the QR code"); else expired (RFA8).
-        hint = "startFailed" if order.hint_code in _WAITING else "expiredTransaction"
-        return _fail(order, hint_code=hint, outcome="timeout", origin=origin)
-
+    transient = ""
     try:
-        collected = bankid_client().collect(order.order_ref)
+        collected: CollectResult | None = bankid_client().collect(order.order_ref)
     except BankIdError as exc:
-        if exc.error_code in _TRANSIENT:
-            return PollResult("pending", order.hint_code, messages.message_for_error(exc.error_code))
-        return _fail(order, hint_code="", outcome=exc.error_code, origin=origin)
+        if exc.error_code not in _TRANSIENT:
+            return _fail(order, hint_code="", outcome=exc.error_code, origin=origin)
+        collected, transient = (
+            None,
+            exc.error_code,
+        )  # BankID may well answer the next collect; the limits below still apply
 
-    if collected.status == "pending":
-        if collected.hint_code != order.hint_code:
+    if collected is None or collected.status == "pending":
+        if collected is not None and collected.hint_code != order.hint_code:
             order.hint_code = collected.hint_code
             order.progress_at = now
+        # Collected first, limits second: an answer that arrives at the last second still counts.
+        too_old = now - order.started_at > settings.BANKID_ORDER_SECONDS
+        idle = order.hint_code in _WAITING and now - order.progress_at > settings.BANKID_IDLE_SECONDS
+        if too_old or idle:
+            _cancel_quietly(order)
+            # Never picked up → startFailed (RFA17, "failed to scan the QR code"); else expired (RFA8).
+            hint = "startFailed" if order.hint_code in _WAITING else "expiredTransaction"
+            return _fail(order, hint_code=hint, outcome="timeout", origin=origin)
         order_save(order)
+        if collected is None:
+            return PollResult("pending", order.hint_code, messages.message_for_error(transient))
         return bankid_result(order, autostart=autostart)
     if collected.status == "failed":
         return _fail(order, hint_code=collected.hint_code, outcome=collected.hint_code, origin=origin)
