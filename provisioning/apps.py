@@ -8,7 +8,6 @@ class ProvisioningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from idp.bankid.identity import register_identity_resolver
-        from provisioning.bankid_bridge import resolve_bankid_subject
+        from provisioning import bankid_bridge
 
-        register_identity_resolver(resolve_bankid_subject)
+        bankid_bridge.register()

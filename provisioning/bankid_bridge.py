@@ -11,7 +11,7 @@ import uuid
 
 from hrm import personal_numbers
 from hrm.models import Employee
-from idp.bankid.identity import AmbiguousIdentity
+from idp.bankid.identity import AmbiguousIdentity, register_identity_resolver
 
 
 def resolve_bankid_subject(personal_number: str) -> uuid.UUID | None:
@@ -33,3 +33,7 @@ def resolve_bankid_subject(personal_number: str) -> uuid.UUID | None:
     if len(subjects) > 1:
         raise AmbiguousIdentity
     return subjects.pop() if subjects else None
+
+
+def register() -> None:
+    register_identity_resolver(resolve_bankid_subject)

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from idp.bankid import messages
 from idp.bankid.client import BankIdError
@@ -89,6 +89,7 @@ def _page(
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """GET starts a fresh order; POST (the no-JS "update" button) collects once and re-renders."""
     if not settings.BANKID_ENABLED:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import requests
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 
 from hrm import services as hrm_services
 from tests.config.test_settings import manage
@@ -68,3 +69,9 @@ def test_production_bankid_needs_its_certificate(extra: dict[str, str], message:
     env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "SITE_URL": "https://connect.example.com", "BANKID_ENABLED": "1"}
     result = manage("check", **env, **extra)
     assert result.returncode != 0 and result.stderr.strip().startswith(message), result.stderr
+
+
+def test_the_standalone_simulator_refuses_to_run_without_debug(settings: object) -> None:
+    settings.DEBUG = False  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("bankid_simulator")
