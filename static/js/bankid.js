@@ -28,6 +28,7 @@
     stopped = true;
     qr.parentNode.hidden = true;
     autostartLink.hidden = true;
+    document.getElementById("bankid-steps").hidden = true;
     message.hidden = true;
     error.textContent = text;
     error.hidden = false;

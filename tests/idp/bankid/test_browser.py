@@ -55,6 +55,7 @@ def test_cancel_in_the_app_shows_the_message(page: Any, site: str, bankid: BankI
     alert = page.get_by_role("alert")
     alert.get_by_text("Action cancelled.").wait_for()
     assert not page.locator("#bankid-qr").is_visible()
+    assert not page.get_by_text("Point the camera at the QR code").is_visible()
     assert page.get_by_role("link", name="Try again").is_visible()
     screenshot(page, "bankid-cancelled")
 
