@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("idp.urls")),
     path("accounts/", include("allauth.urls")),
+    path("saml/", include("idp.saml.urls")),
     path("hrm/", include("hrm.urls")),
     path("provisioning/", include("provisioning.urls")),
 ]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from config.env import env_bool
-from config.settings.base import SITE_URL
+from config.env import env_bool, env_str
+from config.settings.base import SECRET_KEY, SITE_URL
 
 CONNECT_SAML_ENTITY_ID = f"{SITE_URL}/saml/metadata/"
 CONNECT_SAML_WANT_AUTHN_REQUESTS_SIGNED = env_bool("CONNECT_SAML_WANT_AUTHN_REQUESTS_SIGNED", False)
+
+# The key of the persistent NameID (an HMAC per person and SP). Changing it
+# changes every persistent NameID, so it is kept apart from SECRET_KEY rotation.
+CONNECT_SAML_PERSISTENT_ID_SECRET = env_str("CONNECT_SAML_PERSISTENT_ID_SECRET", "") or SECRET_KEY
