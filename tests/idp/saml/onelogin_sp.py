@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import zlib
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
@@ -130,7 +131,13 @@ class TestSP:
         return url, auth.get_last_request_id()
 
     def login_post(
-        self, *, relay_state: str = "", force_authn: bool = False, is_passive: bool = False, sign: bool = True
+        self,
+        *,
+        relay_state: str = "",
+        force_authn: bool = False,
+        is_passive: bool = False,
+        sign: bool = True,
+        before_signing: Callable[[str], str] | None = None,
     ) -> tuple[dict[str, str], str]:
         """Form fields for the HTTP-POST binding, signed enveloped with RSA-SHA256."""
         post_settings = {**self.settings, "idp": {**self.settings["idp"]}}
@@ -138,6 +145,8 @@ class TestSP:
         settings = OneLogin_Saml2_Settings(post_settings, sp_validation_only=True)
         request = OneLogin_Saml2_Authn_Request(settings, force_authn=force_authn, is_passive=is_passive)
         xml = request.get_xml()
+        if before_signing is not None:
+            xml = before_signing(xml if isinstance(xml, str) else xml.decode())
         if sign:
             xml = OneLogin_Saml2_Utils.add_sign(
                 xml, self.key, self.cert, sign_algorithm=C.RSA_SHA256, digest_algorithm=C.SHA256
