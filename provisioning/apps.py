@@ -6,3 +6,9 @@ class ProvisioningConfig(AppConfig):
     name = "provisioning"
     verbose_name = _("Migration to Connect")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from idp.saml.attributes import register_attribute_source
+        from provisioning.saml_attributes import hrm_attributes
+
+        register_attribute_source(hrm_attributes)

@@ -62,7 +62,14 @@ def make_key_and_cert(*, expired: bool = False) -> tuple[str, str]:
 class TestSP:
     __test__ = False  # not a pytest class
 
-    def __init__(self, site: str, *, host: str = "sp.example.test", sign_requests: bool = True) -> None:
+    def __init__(
+        self,
+        site: str,
+        *,
+        host: str = "sp.example.test",
+        sign_requests: bool = True,
+        nameid_format: str = C.NAMEID_PERSISTENT,
+    ) -> None:
         self.site = site
         self.host = host
         self.entity_id = f"https://{host}/metadata/"
@@ -80,7 +87,7 @@ class TestSP:
                 "entityId": self.entity_id,
                 "assertionConsumerService": {"url": self.acs, "binding": C.BINDING_HTTP_POST},
                 "singleLogoutService": {"url": self.sls, "binding": C.BINDING_HTTP_REDIRECT},
-                "NameIDFormat": C.NAMEID_PERSISTENT,
+                "NameIDFormat": nameid_format,
                 "x509cert": self.cert,
                 "privateKey": self.key,
             },
@@ -108,7 +115,8 @@ class TestSP:
         path = tmp_path / f"{self.host}.xml"
         path.write_text(self.metadata())
         attributes = [a for name in ("email", "name", "given_name", "family_name") for a in ("--attribute", name)]
-        call_command("saml_sp", "add", "--metadata", str(path), *attributes, *extra)
+        fmt = self.settings["sp"]["NameIDFormat"]
+        call_command("saml_sp", "add", "--metadata", str(path), *attributes, "--nameid-format", fmt, *extra)
 
     # --- requests ---------------------------------------------------------------
 
