@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from saml2.samlp import STATUS_NO_PASSIVE
 
 from config.logs import kv
-from idp.saml import sso
+from idp.saml import slo, sso
 from idp.saml.checks import AuthnRequestInfo, query_params
 from idp.saml.errors import SamlRequestError
 from idp.saml.keys import certificate_body, signing_keys_published
@@ -152,3 +154,78 @@ def idp_initiated(request: HttpRequest) -> HttpResponse:
     except SamlRequestError as error:
         return error_page(request, error)
     return _proceed(request, info, received_at=0.0)
+
+
+# --- Single logout (Profiles §4.4) ------------------------------------------------
+
+SLO_KEY = "saml_slo"
+
+
+def _send(request: HttpRequest, outgoing: slo.Outgoing) -> HttpResponse:
+    if outgoing.form is not None:
+        return post_to_sp(request, outgoing.form)
+    return HttpResponseRedirect(outgoing.redirect_url)
+
+
+def _slo_next(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
+    """Tell the next SP of the ended session; when none is left, answer the one that asked."""
+    while state["pending"]:
+        sent = slo.logout_request_send(state["pending"].pop(0))
+        if sent is None:
+            continue
+        state["awaiting"], outgoing = sent
+        request.session[SLO_KEY] = state
+        return _send(request, outgoing)
+    request.session.pop(SLO_KEY, None)
+    if state["initiator"]:
+        incoming = slo.LogoutRequestIn(**state["initiator"])
+        try:
+            return _send(request, slo.logout_response_send(sp_entity_id=incoming.sp_entity_id, request=incoming))
+        except SamlRequestError as error:
+            return error_page(request, error)
+    after = state.get("after") or ""
+    if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        after = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    return HttpResponseRedirect(after)
+
+
+@never_cache
+@csrf_exempt  # Bindings §3.5: the SP's page posts here; the message itself is verified
+@require_http_methods(["GET", "POST"])
+def slo_endpoint(request: HttpRequest, binding: str) -> HttpResponse:
+    if (binding == "redirect") != (request.method == "GET"):
+        return error_page(request, SamlRequestError(_("Wrong HTTP method for this binding.")), status=405)
+    raw_query = request.META.get("QUERY_STRING", "")
+    params = query_params(raw_query) if binding == "redirect" else {k: str(v) for k, v in request.POST.items()}
+    try:
+        if "SAMLResponse" in params:
+            state = request.session.get(SLO_KEY)
+            if not state:
+                raise SamlRequestError(_("There is no logout in progress."))
+            slo.logout_response_receive(
+                binding=binding, params=params, raw_query=raw_query, expected_id=state["awaiting"]
+            )
+            state["awaiting"] = ""
+            return _slo_next(request, state)
+        incoming = slo.logout_request_receive(binding=binding, params=params, raw_query=raw_query)
+    except SamlRequestError as error:
+        return error_page(request, error)
+    mine = slo.participants(request.session.session_key or "") if request.user.is_authenticated else []
+    others: list[dict[str, str]] = []
+    # Core §3.7.3: only the principal the request names is logged out.
+    if any(p["sp"] == incoming.sp_entity_id and p["name_id"] == incoming.name_id for p in mine):
+        others = [p for p in mine if p["sp"] != incoming.sp_entity_id]
+        request._saml_slo_started = True  # type: ignore[attr-defined]  # the signal must not start a second chain
+        logout(request)
+        log.info("saml.logout.sp_initiated", extra=kv(sp=incoming.sp_entity_id, others=len(others)))
+    return _slo_next(request, slo.state_new(initiator=incoming, others=others, after=""))
+
+
+@never_cache
+@require_GET
+def slo_continue(request: HttpRequest) -> HttpResponse:
+    """Logout at Connect (or from an OIDC client) lands here to tell the SAML SPs."""
+    state = request.session.get(SLO_KEY)
+    if not state:
+        return HttpResponseRedirect(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    return _slo_next(request, state)

@@ -120,11 +120,13 @@ class TestSP:
 
     # --- requests ---------------------------------------------------------------
 
-    def _auth(self, post_data: dict[str, str] | None = None, get_data: dict[str, str] | None = None) -> Any:
+    def _auth(
+        self, post_data: dict[str, str] | None = None, get_data: dict[str, str] | None = None, path: str = ""
+    ) -> Any:
         request_data = {
             "https": "on",
             "http_host": self.host,
-            "script_name": urlsplit(self.acs).path,
+            "script_name": path or urlsplit(self.acs).path,
             "get_data": get_data or {},
             "post_data": post_data or {},
         }
@@ -169,6 +171,26 @@ class TestSP:
         auth = self._auth(post_data=form)
         auth.process_response(request_id=request_id)
         return auth
+
+    def logout_redirect(self, signed_in: Any) -> tuple[str, str]:
+        """SP-initiated logout for the person of ``signed_in`` (an accepted auth): URL and request ID."""
+        auth = self._auth()
+        url = auth.logout(
+            name_id=signed_in.get_nameid(),
+            session_index=signed_in.get_session_index(),
+            name_id_format=signed_in.get_nameid_format(),
+            spnq=signed_in.get_nameid_spnq(),
+        )
+        return url, auth.get_last_request_id()
+
+    def at_sls(self, url: str, request_id: str | None = None) -> tuple[Any, str | None]:
+        """What the SP's single logout service does with the browser arriving at ``url``."""
+        parts = urlsplit(url)
+        assert f"https://{parts.netloc}{parts.path}" == self.sls, url
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        auth = self._auth(get_data=query, path=parts.path)
+        redirect = auth.process_slo(keep_local_session=True, request_id=request_id)
+        return auth, redirect
 
 
 # --- the browser side ---------------------------------------------------------
