@@ -15,6 +15,8 @@ from tests.idp.saml.onelogin_sp import TestSP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+ENGLISH = {"Accept-Language": "en"}
+
 
 @pytest.fixture
 def sp(site: str, tmp_path: Path) -> TestSP:
@@ -24,11 +26,11 @@ def sp(site: str, tmp_path: Path) -> TestSP:
 
 
 def get(url: str) -> requests.Response:
-    return requests.get(url, timeout=30)
+    return requests.get(url, timeout=30, headers=ENGLISH)
 
 
 def post(url: str, data: dict[str, str]) -> requests.Response:
-    return requests.post(url, data=data, timeout=30)
+    return requests.post(url, data=data, timeout=30, headers=ENGLISH)
 
 
 def assert_refused(response: requests.Response, message: str) -> None:
@@ -51,6 +53,15 @@ def test_unknown_sp_is_refused(site: str, sp: TestSP) -> None:
     stranger = TestSP(site, host="stranger.example.test")
     url, _id = stranger.login_redirect()
     assert_refused(get(url), "not registered with Connect")
+
+
+def test_error_page_speaks_swedish_by_default(site: str, sp: TestSP) -> None:
+    stranger = TestSP(site, host="stranger.example.test")
+    url, _id = stranger.login_redirect()
+    page = requests.get(url, timeout=30)
+    assert page.status_code == 400
+    assert "Inloggningen kunde inte fortsätta" in page.text
+    assert "inte registrerad i Connect" in page.text
 
 
 def test_unsigned_request_is_refused_when_the_sp_must_sign(site: str, sp: TestSP) -> None:

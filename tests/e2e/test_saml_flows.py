@@ -13,7 +13,7 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants as C
 
 from tests.e2e.test_saml_sso import NS, verified_user
 from tests.factories import PASSWORD, EmployeeFactory
-from tests.idp.saml.onelogin_sp import TestSP, posted_form, response_xml, sign_in_through
+from tests.idp.saml.onelogin_sp import TestSP, english_browser, posted_form, response_xml, sign_in_through
 from tests.support.login import csrf_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +37,7 @@ def test_force_authn_asks_for_the_password_again(site: str, tmp_path: Path) -> N
     sp = TestSP(site)
     sp.register(tmp_path)
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     first = _sign_in(browser, site, sp, user.email)
 
     url, request_id = sp.login_redirect(force_authn=True)
@@ -62,7 +62,7 @@ def test_idp_initiated_only_where_switched_on(site: str, tmp_path: Path) -> None
     refused = TestSP(site, host="closed.example.test")
     refused.register(tmp_path)
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     _sign_in(browser, site, allowed, user.email)
 
     page = browser.get(f"{site}/saml/start/?sp={quote(allowed.entity_id)}&RelayState=/home")
@@ -86,7 +86,7 @@ def test_one_session_two_applications_email_and_transient_nameids(site: str, tmp
     wiki = TestSP(site, host="wiki.example.test", nameid_format=C.NAMEID_TRANSIENT)
     wiki.register(tmp_path)
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     form = _sign_in(browser, site, mail_sp, user.email)
     auth = mail_sp.accept(form, None)
     assert auth.get_nameid() == user.email
@@ -109,7 +109,7 @@ def test_requested_nameid_format_not_released_is_refused_to_the_sp(site: str, tm
     registered.register(tmp_path)
     asks_email = TestSP(site, host="hr.example.test", nameid_format=C.NAMEID_EMAIL_ADDRESS)
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     _sign_in(browser, site, registered, user.email)
     url, _request_id = asks_email.login_redirect()
     _action, form = posted_form(browser.get(url))
@@ -124,7 +124,7 @@ def test_hrm_employee_number_and_company_where_linked(site: str, tmp_path: Path)
     user = verified_user()
     employee = EmployeeFactory(connect_subject=user.pk, email=user.email)
     stranger = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     url, request_id = sp.login_redirect()
     page = sign_in_through(browser, site, browser.get(url), user.email, PASSWORD)
     _action, form = posted_form(page)
@@ -133,7 +133,7 @@ def test_hrm_employee_number_and_company_where_linked(site: str, tmp_path: Path)
     assert auth.get_attribute("urn:oid:2.16.840.1.113730.3.1.3") == [employee.employee_number]
     assert auth.get_friendlyname_attribute("o") == [employee.company.name]
 
-    other = requests.Session()
+    other = english_browser()
     url, request_id = sp.login_redirect()
     page = sign_in_through(other, site, other.get(url), stranger.email, PASSWORD)
     _action, form = posted_form(page)

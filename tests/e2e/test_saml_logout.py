@@ -10,7 +10,7 @@ import requests
 
 from tests.e2e.test_saml_sso import verified_user
 from tests.factories import PASSWORD
-from tests.idp.saml.onelogin_sp import TestSP, posted_form, sign_in_through
+from tests.idp.saml.onelogin_sp import TestSP, english_browser, posted_form, sign_in_through
 from tests.support.login import csrf_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,7 +22,7 @@ def _sign_into_both(site: str, tmp_path: Path) -> tuple[requests.Session, TestSP
     wiki = TestSP(site, host="wiki.example.test")
     wiki.register(tmp_path)
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     url, request_id = crm.login_redirect()
     page = sign_in_through(browser, site, browser.get(url), user.email, PASSWORD)
     crm_auth = crm.accept(posted_form(page)[1], request_id)

@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import requests
 from allauth.account.models import EmailAddress
 from lxml import etree
 
 from tests.factories import PASSWORD, UserFactory
-from tests.idp.saml.onelogin_sp import TestSP, posted_form, response_xml, sign_in_through
+from tests.idp.saml.onelogin_sp import TestSP, english_browser, posted_form, response_xml, sign_in_through
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,7 +70,7 @@ def assert_wire_format(xml: str, *, sp: TestSP, request_id: str, site: str) -> N
 
 def test_redirect_binding_signs_in_through_connect_login(site: str, sp: TestSP) -> None:
     user = verified_user(given_name="Ada", family_name="Lovelace", display_name="Ada Lovelace")
-    browser = requests.Session()
+    browser = english_browser()
     url, request_id = sp.login_redirect(relay_state="https://sp.example.test/after")
 
     login_page = browser.get(url)
@@ -96,7 +95,7 @@ def test_redirect_binding_signs_in_through_connect_login(site: str, sp: TestSP) 
 
 def test_post_binding_and_second_sign_on_without_password(site: str, sp: TestSP) -> None:
     user = verified_user()
-    browser = requests.Session()
+    browser = english_browser()
     fields, request_id = sp.login_post()
     login_page = browser.post(sp.sso_post_url, data=fields)
     page = sign_in_through(browser, site, login_page, user.email, PASSWORD)
@@ -117,7 +116,7 @@ def test_post_binding_and_second_sign_on_without_password(site: str, sp: TestSP)
 
 
 def test_is_passive_without_session_answers_no_passive(site: str, sp: TestSP) -> None:
-    browser = requests.Session()
+    browser = english_browser()
     url, request_id = sp.login_redirect(is_passive=True)
     page = browser.get(url)
     assert "/accounts/login/" not in page.url

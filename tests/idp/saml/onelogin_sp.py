@@ -195,6 +195,14 @@ class TestSP:
 
 # --- the browser side ---------------------------------------------------------
 
+
+def english_browser() -> requests.Session:
+    """A browser that prefers English (Connect's default language is Swedish)."""
+    session = requests.Session()
+    session.headers["Accept-Language"] = "en"
+    return session
+
+
 _FORM = re.compile(r'<form method="post" action="([^"]+)"[^>]*>(.*?)</form>', re.S)
 _INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 

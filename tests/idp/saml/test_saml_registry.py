@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 from lxml import etree
 
 from idp.saml.models import ServiceProvider, SigningKey
 from tests.idp.saml.onelogin_sp import make_key_and_cert
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Messages are asserted in English; Connect's default language is Swedish."""
+    with translation.override("en"):
+        yield
 
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 
@@ -84,6 +93,13 @@ def test_bad_metadata_is_refused_with_one_clear_line(
     assert message in str(error.value)
     assert "\n" not in str(error.value)
     assert not ServiceProvider.objects.exists()
+
+
+def test_operator_messages_in_swedish_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "sp.xml"
+    path.write_text(sp_metadata(acs=False))
+    with translation.override("sv"), pytest.raises(CommandError, match="Metadatan saknar AssertionConsumerService"):
+        call_command("saml_sp", "add", "--metadata", str(path))
 
 
 def test_unknown_attribute_and_duplicate_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
