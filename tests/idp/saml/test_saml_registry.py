@@ -24,6 +24,7 @@ def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
+
 MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 
 
