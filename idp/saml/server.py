@@ -9,21 +9,24 @@ from __future__ import annotations
 
 import shutil
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Count, Max
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.config import IdPConfig
-from saml2.saml import NAME_FORMAT_URI
-from saml2.server import Server
-from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from idp.saml.keys import key_files, signing_key_current
 from idp.saml.models import NAMEID_FORMATS, ServiceProvider
 
-SIGN_ALG = SIG_RSA_SHA256
-DIGEST_ALG = DIGEST_SHA256
+if TYPE_CHECKING:
+    from saml2.server import Server
+
+# pysaml2 is imported only when SAML is used: importing it logs and warns, which
+# would break the one-line error output of every management command.
+BINDING_HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+BINDING_HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+NAME_FORMAT_URI = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"
+SIGN_ALG = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+DIGEST_ALG = "http://www.w3.org/2001/04/xmlenc#sha256"
 # Profiles §4.1.4.2: assertions are short lived; Connect says at most 5 minutes.
 ASSERTION_LIFETIME_MINUTES = 5
 
@@ -86,6 +89,9 @@ def _config(key_path: str, cert_path: str, metadata: list[str]) -> dict[str, Any
 
 
 def idp_server() -> Server:
+    from saml2.config import IdPConfig
+    from saml2.server import Server
+
     key = signing_key_current()
     state = ServiceProvider.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
     cache_key = (settings.CONNECT_SAML_ENTITY_ID, settings.SITE_URL, key.kid, state["n"], state["changed"])

@@ -17,9 +17,6 @@ from urllib.parse import quote_plus
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.utils.translation import gettext_lazy as _
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.saml import NameID
-from saml2.samlp import STATUS_SUCCESS
 
 from config.logs import kv
 from idp.saml import checks
@@ -27,7 +24,7 @@ from idp.saml.errors import SamlRequestError
 from idp.saml.keys import signing_key_current
 from idp.saml.models import SamlSession, ServiceProvider
 from idp.saml.registry import BINDING_POST, BINDING_REDIRECT, metadata_of
-from idp.saml.server import DIGEST_ALG, SIGN_ALG, endpoint, idp_server
+from idp.saml.server import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, DIGEST_ALG, SIGN_ALG, endpoint, idp_server
 from idp.saml.sso import PostForm
 from idp.saml.xmlsafety import NS
 
@@ -137,6 +134,8 @@ def logout_request_send(participant: dict[str, str]) -> tuple[str, Outgoing] | N
     if sp is None or target is None:
         return None
     binding, location = target
+    from saml2.saml import NameID
+
     name_id = NameID(
         format=participant["format"],
         text=participant["name_id"],
@@ -178,7 +177,7 @@ def logout_response_send(*, sp_entity_id: str, request: LogoutRequestIn) -> Outg
         sign_alg=SIGN_ALG,
         digest_alg=DIGEST_ALG,
     )
-    log.info("saml.logout.response_sent", extra=kv(sp=sp.entity_id, status=STATUS_SUCCESS.rsplit(":", 1)[1]))
+    log.info("saml.logout.response_sent", extra=kv(sp=sp.entity_id, status="Success"))
     xml = str(response)
     if post:
         return Outgoing(form=PostForm(location, "SAMLResponse", _b64(xml), request.relay_state))

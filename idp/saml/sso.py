@@ -18,9 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from lxml import etree  # type: ignore[import-untyped]
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.saml import NameID
-from saml2.samlp import STATUS_INVALID_NAMEID_POLICY, STATUS_NO_PASSIVE, STATUS_REQUEST_DENIED
 
 from config.logs import kv
 from idp.audit.services import audit_record
@@ -28,7 +25,7 @@ from idp.saml import checks
 from idp.saml.attributes import ATTRIBUTES, user_attributes
 from idp.saml.errors import SamlRequestError
 from idp.saml.models import NAMEID_EMAIL, NAMEID_PERSISTENT, SamlSession, ServiceProvider
-from idp.saml.server import DIGEST_ALG, SIGN_ALG, endpoint, idp_server
+from idp.saml.server import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, DIGEST_ALG, SIGN_ALG, endpoint, idp_server
 from idp.saml.xmlsafety import NS
 
 log = logging.getLogger(__name__)
@@ -37,6 +34,9 @@ UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
 AC_PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: S105 - a URN
 AC_UNSPECIFIED = "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified"
 AC_MFA = "https://refeds.org/profile/mfa"
+STATUS_NO_PASSIVE = "urn:oasis:names:tc:SAML:2.0:status:NoPassive"
+STATUS_INVALID_NAMEID_POLICY = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
+STATUS_REQUEST_DENIED = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
 STATUS_TEXT = {
     STATUS_NO_PASSIVE: "NoPassive",
     STATUS_INVALID_NAMEID_POLICY: "InvalidNameIDPolicy",
@@ -76,7 +76,9 @@ def persistent_id(user_pk: Any, sp_entity_id: str) -> str:
     return salted_hmac("connect.saml.persistent", value, secret=secret, algorithm="sha256").hexdigest()
 
 
-def name_id_for(user: Any, sp: ServiceProvider, requested: str | None) -> NameID:
+def name_id_for(user: Any, sp: ServiceProvider, requested: str | None) -> Any:
+    from saml2.saml import NameID
+
     """Core §3.4.1.1: a requested format we do not release for this SP is an InvalidNameIDPolicy."""
     fmt = sp.nameid_format if requested in (None, "", UNSPECIFIED) else requested
     if fmt != sp.nameid_format:
@@ -148,7 +150,7 @@ def sso_respond(
     return PostForm(info.acs_url, "SAMLResponse", _b64(str(response)), info.relay_state)
 
 
-def _session_record(*, session_key: str, user: Any, sp: ServiceProvider, name_id: NameID, session_index: str) -> None:
+def _session_record(*, session_key: str, user: Any, sp: ServiceProvider, name_id: Any, session_index: str) -> None:
     values = {"user": user, "name_id": name_id.text, "name_id_format": name_id.format, "session_index": session_index}
     try:
         with transaction.atomic():

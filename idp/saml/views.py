@@ -22,7 +22,6 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
-from saml2.samlp import STATUS_NO_PASSIVE
 
 from config.logs import kv
 from idp.saml import slo, sso
@@ -95,7 +94,7 @@ def _proceed(request: HttpRequest, info: AuthnRequestInfo, received_at: float) -
         return post_to_sp(request, form)
     if info.is_passive:
         # Core §3.4.1: IsPassive forbids the IdP to interact with the person.
-        return post_to_sp(request, sso.sso_status(info=info, status=STATUS_NO_PASSIVE))
+        return post_to_sp(request, sso.sso_status(info=info, status=sso.STATUS_NO_PASSIVE))
     token = secrets.token_urlsafe(16)
     pending: dict[str, Any] = dict(request.session.get(PENDING_KEY) or {})
     while len(pending) >= MAX_PENDING:
