@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Count, Max
 
+from idp.saml import signing
 from idp.saml.keys import key_files, signing_key_current
 from idp.saml.models import NAMEID_FORMATS, ServiceProvider
 
@@ -94,7 +95,14 @@ def idp_server() -> Server:
 
     key = signing_key_current()
     state = ServiceProvider.objects.aggregate(n=Count("id"), changed=Max("updated_at"))
-    cache_key = (settings.CONNECT_SAML_ENTITY_ID, settings.SITE_URL, key.kid, state["n"], state["changed"])
+    cache_key = (
+        settings.CONNECT_SAML_SIGNING_BACKEND,
+        settings.CONNECT_SAML_ENTITY_ID,
+        settings.SITE_URL,
+        key.kid,
+        state["n"],
+        state["changed"],
+    )
     with _lock:
         server = _cache.get(cache_key)
         if server is None:
@@ -103,6 +111,7 @@ def idp_server() -> Server:
             config = IdPConfig()
             config.load(_config(key_path, cert_path, metadata))
             server = Server(config=config)
+            signing.install(server, settings.CONNECT_SAML_SIGNING_BACKEND)
             _cache.clear()
             _cache[cache_key] = server
     return server

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -68,7 +69,9 @@ def assert_wire_format(xml: str, *, sp: TestSP, request_id: str, site: str) -> N
     assert _instant(confirmation.get("NotOnOrAfter")) > datetime.now(UTC)
 
 
-def test_redirect_binding_signs_in_through_connect_login(site: str, sp: TestSP) -> None:
+@pytest.mark.parametrize("backend", ["python-xmlsec", "xmlsec1"])
+def test_redirect_binding_signs_in_through_connect_login(site: str, sp: TestSP, backend: str, settings: Any) -> None:
+    settings.CONNECT_SAML_SIGNING_BACKEND = backend
     user = verified_user(given_name="Ada", family_name="Lovelace", display_name="Ada Lovelace")
     browser = english_browser()
     url, request_id = sp.login_redirect(relay_state="https://sp.example.test/after")
