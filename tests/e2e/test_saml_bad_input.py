@@ -6,6 +6,7 @@ import base64
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -139,3 +140,16 @@ def test_xslt_transform_is_refused_before_verification(site: str, sp: TestSP) ->
     assert tampered != xml
     response = post(sp.sso_post_url, {"SAMLRequest": base64.b64encode(tampered.encode()).decode()})
     assert_refused(response, "signature of the SAML message is not acceptable")
+
+
+def test_idp_wide_want_authn_requests_signed(site: str, tmp_path: Path, settings: Any) -> None:
+    """An SP whose metadata does not promise signatures must still sign when
+    Connect says WantAuthnRequestsSigned (Metadata §2.4.3)."""
+    relaxed = TestSP(site, host="relaxed.example.test", sign_requests=False)
+    relaxed.register(tmp_path)
+    url, _id = relaxed.login_redirect()
+    assert get(url).status_code == 200  # accepted while Connect does not insist
+    settings.CONNECT_SAML_WANT_AUTHN_REQUESTS_SIGNED = True
+    assert 'WantAuthnRequestsSigned="true"' in get(f"{site}/saml/metadata/").text
+    url, _id = relaxed.login_redirect()
+    assert_refused(get(url), "must sign its requests")
