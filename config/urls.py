@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("idp.urls")),
     path("login/bankid/", include("idp.bankid.urls")),
     path("accounts/", include("allauth.urls")),
+    path("saml/", include("idp.saml.urls")),
     path("hrm/", include("hrm.urls")),
     path("provisioning/", include("provisioning.urls")),
 ]

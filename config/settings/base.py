@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "idp.saml.middleware.SingleLogoutMiddleware",  # logout at Connect tells the SAML SPs
 ]
 
 ROOT_URLCONF = "config.urls"
