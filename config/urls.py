@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("idp.urls")),
+    path("", include("idp.oidc.urls")),
     path("accounts/", include("allauth.urls")),
     path("hrm/", include("hrm.urls")),
     path("provisioning/", include("provisioning.urls")),
