@@ -103,7 +103,7 @@ def login_start(*, slug: str, response_factory: Any) -> HttpResponse:
         pending,
         max_age=COOKIE_SECONDS,
         path=COOKIE_PATH,
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )

@@ -118,6 +118,8 @@ class AuthContext(models.Model):
         "oauth2_provider.Grant", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     token_family = models.UUIDField(null=True, unique=True)
+    # SHA-256 of the code, kept after redemption to spot a second one (RFC 6749 §4.1.2).
+    code_hash = models.CharField(max_length=64, blank=True, db_index=True)
     auth_time = models.DateTimeField()
     amr = models.JSONField(default=list)
     acr = models.CharField(max_length=64, blank=True)

@@ -7,6 +7,7 @@ scope limits, and the absolute lifetime of refresh-token families.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import timedelta
@@ -77,6 +78,7 @@ class ConnectOAuth2Validator(OAuth2Validator):
         auth = getattr(request, "connect_auth", None) or {}
         AuthContext.objects.create(
             grant=grant,
+            code_hash=hashlib.sha256(code["code"].encode()).hexdigest(),
             auth_time=auth.get("auth_time") or timezone.now(),
             amr=auth.get("amr", []),
             acr=auth.get("acr", ""),
@@ -89,7 +91,16 @@ class ConnectOAuth2Validator(OAuth2Validator):
             request.connect_context = AuthContext.objects.filter(
                 grant__code=code, grant__application=client
             ).first()
-        return bool(valid)
+            return True
+        # RFC 6749 §4.1.2 / RFC 9700 §4.2.4: a code used twice is a stolen code;
+        # revoke what its first redemption issued.
+        redeemed = AuthContext.objects.filter(
+            code_hash=hashlib.sha256(code.encode()).hexdigest(), grant__isnull=True, token_family__isnull=False
+        ).first()
+        if redeemed is not None:
+            RefreshToken.revoke_family(redeemed.token_family)
+            log.warning("oidc.code.replayed", extra=kv(client=client_id, rule="rfc6749-4.1.2"))
+        return False
 
     def _create_refresh_token(self, request: Any, refresh_token_code: str, access_token: Any, previous: Any) -> Any:
         token = super()._create_refresh_token(request, refresh_token_code, access_token, previous)

@@ -17,6 +17,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet
 
 from idp.oidc.clients import client_create
+from idp.services import account_verify_email
 from tests.factories import PASSWORD, UserFactory
 from tests.support.login import http_login
 
@@ -50,6 +51,7 @@ def register(site: str, *, client_type: str = "confidential", trusted: bool = Tr
 
 def signed_in(site: str, email: str | None = None) -> tuple[requests.Session, Any]:
     user = UserFactory(**({"email": email} if email else {}))
+    account_verify_email(user=user, email=user.email)
     session = requests.Session()
     http_login(session, site, user.email, PASSWORD)
     return session, user
@@ -85,7 +87,7 @@ def get_code(session: requests.Session, client: Client, **kwargs: Any) -> tuple[
     nonce = secrets.token_urlsafe(8)
     response = authorize(session, client, challenge=challenge, extra={"nonce": nonce, **extra})
     assert response.status_code == 302, response.text[:500]
-    assert response.headers["Location"].startswith(client.redirect_uri)
+    assert response.headers["Location"].startswith(client.redirect_uri), response.headers["Location"]
     params = redirect_params(response)
     assert "code" in params, params
     return params["code"], verifier, nonce
