@@ -7,9 +7,12 @@ the authorization endpoint with prompt, max_age, login_hint, ui_locales
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import time
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -17,8 +20,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.models import AccessToken
 from oauth2_provider.settings import oauth2_settings
 
 from idp.oidc import consents, keys
@@ -215,3 +221,42 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     template_name = "idp/oidc/logout.html"
 
 
+
+
+def _basic_client_id(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Basic "):
+        try:
+            decoded = base64.b64decode(header[6:]).decode()
+        except (ValueError, UnicodeDecodeError):
+            return ""
+        return unquote_plus(decoded.split(":", 1)[0])
+    return str(request.POST.get("client_id", ""))
+
+
+@method_decorator(require_POST, name="dispatch")
+class IntrospectView(dot_views.IntrospectTokenView):
+    """RFC 7662 §2.1, POST only (tokens never in URLs, RFC 9700 §4.3.2); a client
+    learns about its own tokens only (§4: "the authorization server ... MAY
+    respond differently to different protected resources")."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token_value = request.POST.get("token")
+        if not token_value:
+            return super().post(request, *args, **kwargs)
+        token = (
+            AccessToken.objects.select_related("application", "user")
+            .filter(token_checksum=hashlib.sha256(token_value.encode()).hexdigest())
+            .first()
+        )
+        client_id = _basic_client_id(request)
+        if token is None or token.application is None or token.application.client_id != client_id:
+            return JsonResponse({"active": False})
+        response = super().post(request, *args, **kwargs)
+        data = json.loads(response.content)
+        if data.get("active"):
+            data.pop("username", None)
+            data["token_type"] = "Bearer"
+            if token.user_id:
+                data["sub"] = str(token.user_id)
+        return JsonResponse(data)
