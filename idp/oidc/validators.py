@@ -71,6 +71,14 @@ class ConnectOAuth2Validator(OAuth2Validator):
             return "refresh_token" in client.grant_types.split()
         return bool(super().validate_grant_type(client_id, grant_type, client, request, *args, **kw))
 
+    # OIDC Core §3.1.2.1 prompt=none: the authorization view decides (the
+    # session is there, and so is the consent); oauthlib only asks.
+    def validate_silent_login(self, request: Any) -> bool:
+        return True
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        return True
+
     # --- how the person authenticated --------------------------------------------
 
     def _create_authorization_code(self, request: Any, code: Any, expires: Any = None) -> Any:
