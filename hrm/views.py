@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hrm import hooks, oidc, selectors, services
 from config.logs import kv
+from hrm import hooks, oidc, selectors, services
 from hrm.forms import LegacyLoginForm
 from hrm.models import LoginMethod
 from hrm.sessions import session_current, session_end, session_start

@@ -43,9 +43,6 @@ def session_auth_context(session: Any, user: Any) -> dict[str, Any]:
     amr = list(dict.fromkeys(amr))
     if "mfa" not in amr and any(a in amr for a in ("otp", "hwk")) and len(amr) > 1:
         amr.append("mfa")
-    if times:
-        auth_time = datetime.fromtimestamp(max(times), tz=UTC)
-    else:
-        auth_time = user.last_login or timezone.now()
+    auth_time = datetime.fromtimestamp(max(times), tz=UTC) if times else user.last_login or timezone.now()
     acr = ACR_MULTI_FACTOR if "mfa" in amr or "hwk" in amr else ACR_SINGLE_FACTOR
     return {"auth_time": auth_time, "amr": amr, "acr": acr}

@@ -123,9 +123,9 @@ def keys_rotate(*, now: datetime | None = None, force: bool = False) -> dict[str
         if upcoming is None:
             upcoming = _generate(state=SigningKey.State.NEXT, now=now)
             result["published"] = upcoming.kid
-        due = force or (active.activated_at or active.created_at) + timedelta(
-            days=settings.OIDC_KEY_ROTATION_DAYS
-        ) <= now
+        due = (
+            force or (active.activated_at or active.created_at) + timedelta(days=settings.OIDC_KEY_ROTATION_DAYS) <= now
+        )
         if due and upcoming.created_at + _overlap() <= now:
             SigningKey.objects.filter(pk=active.pk).update(state=SigningKey.State.RETIRED, retired_at=now)
             SigningKey.objects.filter(pk=upcoming.pk).update(state=SigningKey.State.ACTIVE, activated_at=now)

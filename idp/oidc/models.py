@@ -14,7 +14,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication
 
-
 # The toolkit's grant constants → OAuth grant_type names.
 GRANT_NAMES = {
     AbstractApplication.GRANT_AUTHORIZATION_CODE: "authorization_code",
@@ -23,13 +22,16 @@ GRANT_NAMES = {
 
 
 class Application(AbstractApplication):
-    is_active = models.BooleanField(_("active"), default=True)
+    user: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    is_active: models.BooleanField[bool, bool] = models.BooleanField(_("active"), default=True)
     # The most a client may ask for (RFC 6749 §3.3); empty means every scope
     # the provider knows.
-    allowed_scopes = models.CharField(_("allowed scopes"), max_length=255, blank=True)
+    allowed_scopes: models.CharField[str, str] = models.CharField(_("allowed scopes"), max_length=255, blank=True)
     # OAuth grant_type names (RFC 6749 §4) this client may use, space separated;
     # the toolkit's single ``authorization_grant_type`` is kept as the main one.
-    grant_types = models.CharField(_("grant types"), max_length=255, blank=True)
+    grant_types: models.CharField[str, str] = models.CharField(_("grant types"), max_length=255, blank=True)
 
     class Meta(AbstractApplication.Meta):
         swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
@@ -56,7 +58,7 @@ class Application(AbstractApplication):
 
     @property
     def jwk_key(self) -> Any:
-        if self.algorithm == AbstractApplication.RS256_ALGORITHM:
+        if self.algorithm == AbstractApplication.RS256_ALGORITHM:  # type: ignore[has-type]
             from idp.oidc.keys import signing_key_active
 
             return signing_key_active().jwk
@@ -65,7 +67,7 @@ class Application(AbstractApplication):
     def clean(self) -> None:
         # The RS256 key lives in the database (idp.oidc.keys), not in
         # OIDC_RSA_PRIVATE_KEY, so skip the toolkit's check for that setting.
-        algorithm = self.algorithm
+        algorithm = self.algorithm  # type: ignore[has-type]
         if algorithm == AbstractApplication.RS256_ALGORITHM:
             self.algorithm = AbstractApplication.NO_ALGORITHM
         try:
@@ -114,9 +116,7 @@ class AuthContext(models.Model):
     auth_time, amr, acr). Found by the grant at code redemption, then by the
     refresh-token family, so refreshed ID tokens keep the original values."""
 
-    grant = models.OneToOneField(
-        "oauth2_provider.Grant", on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    grant = models.OneToOneField("oauth2_provider.Grant", on_delete=models.SET_NULL, null=True, related_name="+")
     token_family = models.UUIDField(null=True, unique=True)
     # SHA-256 of the code, kept after redemption to spot a second one (RFC 6749 §4.1.2).
     code_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -124,6 +124,9 @@ class AuthContext(models.Model):
     amr = models.JSONField(default=list)
     acr = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"authentication at {self.auth_time.isoformat()}"
 
 
 class Consent(models.Model):
@@ -139,6 +142,9 @@ class Consent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "application"], name="oidc_consent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.application_id}: {self.scope}"
 
     @property
     def scopes(self) -> list[str]:

@@ -57,7 +57,9 @@ class ConnectOAuth2Validator(OAuth2Validator):
 
     # --- client limits -----------------------------------------------------------
 
-    def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kw: Any) -> bool:
+    def validate_scopes(
+        self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kw: Any
+    ) -> bool:
         # RFC 6749 §3.3: the server may refuse scopes beyond what the client is allowed.
         allowed = client.scopes_allowed() if client is not None else None
         if allowed is not None and not set(scopes) <= allowed:
@@ -65,7 +67,9 @@ class ConnectOAuth2Validator(OAuth2Validator):
             return False
         return bool(super().validate_scopes(client_id, scopes, client, request, *args, **kw))
 
-    def validate_grant_type(self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
+    def validate_grant_type(
+        self, client_id: str, grant_type: str, client: Any, request: Any, *args: Any, **kw: Any
+    ) -> bool:
         # RFC 6749 §5.2 unauthorized_client: refresh only for clients registered for it.
         if grant_type == "refresh_token" and client.grant_types.strip():
             return "refresh_token" in client.grant_types.split()
@@ -96,9 +100,7 @@ class ConnectOAuth2Validator(OAuth2Validator):
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
         valid = super().validate_code(client_id, code, client, request, *args, **kw)
         if valid:
-            request.connect_context = AuthContext.objects.filter(
-                grant__code=code, grant__application=client
-            ).first()
+            request.connect_context = AuthContext.objects.filter(grant__code=code, grant__application=client).first()
             return True
         # RFC 6749 §4.1.2 / RFC 9700 §4.2.4: a code used twice is a stolen code;
         # revoke what its first redemption issued.

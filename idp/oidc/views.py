@@ -182,8 +182,7 @@ class AuthorizationView(dot_views.AuthorizationView):
             logout(request)
             return self._login_redirect(_without(request.get_full_path(), "prompt", "max_age"))
         if "consent" not in prompt and (
-            application.is_trusted
-            or consents.consent_covers(user=request.user, application=application, scopes=scopes)
+            application.is_trusted or consents.consent_covers(user=request.user, application=application, scopes=scopes)
         ):
             try:
                 uri, _headers, _body, _status = self.create_authorization_response(
@@ -221,8 +220,6 @@ class LogoutView(dot_views.RPInitiatedLogoutView):
     template_name = "idp/oidc/logout.html"
 
 
-
-
 def _basic_client_id(request: HttpRequest) -> str:
     header = request.headers.get("Authorization", "")
     if header.startswith("Basic "):
@@ -256,7 +253,7 @@ class IntrospectView(dot_views.IntrospectTokenView):
         data = json.loads(response.content)
         if data.get("active"):
             data.pop("username", None)
-            data["token_type"] = "Bearer"
+            data["token_type"] = "Bearer"  # noqa: S105 (a type name, RFC 7662 §2.2)
             if token.user_id:
                 data["sub"] = str(token.user_id)
         return JsonResponse(data)

@@ -57,14 +57,18 @@ def test_callback_without_our_cookie_is_refused(site: str, connect_company: obje
 
 
 def test_legacy_form_post_stays_refused(site: str, connect_company: object) -> None:
-    response = requests.post(f"{site}/hrm/{connect_company.slug}/login/", data={"username": "u", "password": "p"}, timeout=10)
+    response = requests.post(
+        f"{site}/hrm/{connect_company.slug}/login/", data={"username": "u", "password": "p"}, timeout=10
+    )
     assert response.status_code in (403, 410)
 
 
 def test_single_sign_on_then_prompt_login_and_max_age_force_a_login(site: str, connect_company: object) -> None:
     session, user = signed_in(site)
     EmployeeFactory(company=connect_company, connect_subject=user.pk)
-    assert urlsplit(session.get(f"{site}/hrm/{connect_company.slug}/login/").url).path.endswith(f"/{connect_company.slug}/")
+    assert urlsplit(session.get(f"{site}/hrm/{connect_company.slug}/login/").url).path.endswith(
+        f"/{connect_company.slug}/"
+    )
     # A second client gets its code without a password prompt.
     other = register(site, name="Second app")
     code, _verifier, _nonce = get_code(session, other)
@@ -84,7 +88,9 @@ def test_hrm_logout_ends_the_connect_session_too(site: str, connect_company: obj
     EmployeeFactory(company=connect_company, connect_subject=user.pk)
     home = session.get(f"{site}/hrm/{connect_company.slug}/login/")
     token = home.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    out = session.post(f"{site}/hrm/{connect_company.slug}/logout/", data={"csrfmiddlewaretoken": token}, headers={"Referer": home.url})
+    out = session.post(
+        f"{site}/hrm/{connect_company.slug}/logout/", data={"csrfmiddlewaretoken": token}, headers={"Referer": home.url}
+    )
     assert urlsplit(out.url).path == "/hrm/oidc/logged-out/"
     assert "You are logged out" in out.text
     assert not HrmSession.objects.exists()

@@ -44,10 +44,20 @@ def test_a_client_introspects_and_revokes_only_its_own_tokens(site: str) -> None
     endpoint = mine.metadata["introspection_endpoint"]
     seen = requests.post(endpoint, data={"token": token}, auth=(mine.client_id, mine.client_secret), timeout=10)
     assert seen.json() == {"active": False}
-    requests.post(mine.metadata["revocation_endpoint"], data={"token": token}, auth=(mine.client_id, mine.client_secret), timeout=10)
+    requests.post(
+        mine.metadata["revocation_endpoint"],
+        data={"token": token},
+        auth=(mine.client_id, mine.client_secret),
+        timeout=10,
+    )
     own = requests.post(endpoint, data={"token": token}, auth=(theirs.client_id, theirs.client_secret), timeout=10)
     assert own.json()["active"] is True
-    requests.post(mine.metadata["revocation_endpoint"], data={"token": token}, auth=(theirs.client_id, theirs.client_secret), timeout=10)
+    requests.post(
+        mine.metadata["revocation_endpoint"],
+        data={"token": token},
+        auth=(theirs.client_id, theirs.client_secret),
+        timeout=10,
+    )
     gone = requests.post(endpoint, data={"token": token}, auth=(theirs.client_id, theirs.client_secret), timeout=10)
     assert gone.json()["active"] is False
 

@@ -7,7 +7,14 @@ import pytest
 import requests
 
 from tests.e2e.oidc_client import (
-    authorize, get_code, pkce_pair, redeem, redirect_params, register, signed_in, verify_id_token,
+    authorize,
+    get_code,
+    pkce_pair,
+    redeem,
+    redirect_params,
+    register,
+    signed_in,
+    verify_id_token,
 )  # fmt: skip
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +36,9 @@ def test_code_flow_with_pkce_gives_a_valid_id_token_with_the_claims(site: str) -
     assert claims["email_verified"] in (True, False)
     assert "pwd" in claims["amr"] and claims["acr"]
     assert abs(claims["auth_time"] - claims["iat"]) < 120
-    info = requests.get(client.metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10)
+    info = requests.get(
+        client.metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10
+    )
     assert info.status_code == 200 and info.json()["sub"] == str(user.pk)
 
 
@@ -39,7 +48,10 @@ def test_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(site: s
     for prompt in ({}, {"prompt": "none"}):
         _v, challenge = pkce_pair()
         response = authorize(
-            session, client, challenge=challenge, extra={"redirect_uri": "https://rp.example.com/callback/evil", **prompt}
+            session,
+            client,
+            challenge=challenge,
+            extra={"redirect_uri": "https://rp.example.com/callback/evil", **prompt},
         )
         assert response.status_code == 400
         assert "Location" not in response.headers
@@ -71,7 +83,9 @@ def test_public_client_needs_s256_and_plain_is_refused(site: str) -> None:
     session, _user = signed_in(site)
     missing = authorize(session, client, challenge=None)
     assert redirect_params(missing)["error"] == "invalid_request"
-    plain = authorize(session, client, challenge=None, extra={"code_challenge": "a" * 43, "code_challenge_method": "plain"})
+    plain = authorize(
+        session, client, challenge=None, extra={"code_challenge": "a" * 43, "code_challenge_method": "plain"}
+    )
     assert redirect_params(plain)["error"] == "invalid_request"
     code, verifier, _nonce = get_code(session, client)
     assert redeem(client, code, None).status_code == 400  # challenge without verifier

@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import requests
 from django.core.management import call_command
 from django.utils import timezone
-from datetime import timedelta
 
 from idp.oidc import keys
 from idp.oidc.models import SigningKey
-from tests.e2e.oidc_client import authorize, get_code, pkce_pair, redeem, redirect_params, register, signed_in, verify_id_token
+from tests.e2e.oidc_client import (
+    authorize,
+    get_code,
+    pkce_pair,
+    redeem,
+    redirect_params,
+    register,
+    signed_in,
+    verify_id_token,
+)
 from tests.support.login import csrf_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +35,7 @@ def test_third_party_client_asks_consent_once_and_it_can_be_revoked(site: str) -
     assert "See your email address" in page.text
     none = authorize(session, client, challenge=pkce_pair()[1], extra={"prompt": "none"})
     assert redirect_params(none)["error"] == "consent_required"
-    form = {k: v for k, v in __import__("re").findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text)}
+    form = dict(__import__("re").findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
     form["allow"] = "Authorize"
     allowed = session.post(page.url, data=form, headers={"Referer": page.url}, allow_redirects=False)
     assert "code" in redirect_params(allowed)
@@ -34,7 +44,11 @@ def test_third_party_client_asks_consent_once_and_it_can_be_revoked(site: str) -
     apps = session.get(f"{site}/account/applications/")
     assert "Third Party App" in apps.text
     consent_id = apps.text.split('name="consent" value="')[1].split('"')[0]
-    session.post(apps.url, data={"csrfmiddlewaretoken": csrf_token(apps.text), "consent": consent_id}, headers={"Referer": apps.url})
+    session.post(
+        apps.url,
+        data={"csrfmiddlewaretoken": csrf_token(apps.text), "consent": consent_id},
+        headers={"Referer": apps.url},
+    )
     assert authorize(session, client, challenge=pkce_pair()[1]).status_code == 200
 
 

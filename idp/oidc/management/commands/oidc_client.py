@@ -20,9 +20,7 @@ class Command(BaseCommand):
         create.add_argument("--name", required=True)
         create.add_argument("--type", required=True, choices=["confidential", "public"])
         create.add_argument("--redirect-uri", action="append", default=[], dest="redirect_uris")
-        create.add_argument(
-            "--post-logout-redirect-uri", action="append", default=[], dest="post_logout_redirect_uris"
-        )
+        create.add_argument("--post-logout-redirect-uri", action="append", default=[], dest="post_logout_redirect_uris")
         create.add_argument("--grant", action="append", default=[], dest="grants", choices=clients.GRANTS)
         create.add_argument("--scope", action="append", default=[], dest="scopes")
         create.add_argument("--trusted", action="store_true", help="first-party: no consent page")

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list")
-        rotate = sub.add_parser("rotate", help="publish the next key; promote it once it has been published long enough")
+        rotate = sub.add_parser(
+            "rotate", help="publish the next key; promote it once it has been published long enough"
+        )
         rotate.add_argument("--force", action="store_true", help="promote now even if the active key is not due")
 
     def handle(self, *args: Any, **options: Any) -> None:
