@@ -50,3 +50,13 @@ def consent_revoke(*, user: Any, consent_id: int) -> bool:
         consent.delete()
         audit_record(event="oidc.consent.revoked", user=user, client=application.client_id)
     return True
+
+
+def tokens_revoke_for_user(*, user: Any) -> int:
+    """End every refresh and access token of a person: for deactivation, a new or
+    reset password, or "log out everywhere" (the account services call this)."""
+    with transaction.atomic():
+        revoked = RefreshToken.objects.filter(user=user, revoked__isnull=True).update(revoked=timezone.now())
+        AccessToken.objects.filter(user=user).delete()
+        audit_record(event="oidc.tokens.revoked", user=user, refresh_tokens=revoked)
+    return revoked

@@ -83,6 +83,11 @@ class ConnectOAuth2Validator(OAuth2Validator):
     def validate_silent_authorization(self, request: Any) -> bool:
         return True
 
+    def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
+        valid = super().validate_bearer_token(token, scopes, request)
+        # An access token of a deactivated account answers nothing (userinfo).
+        return bool(valid) and (request.user is None or request.user.is_active)
+
     # --- how the person authenticated --------------------------------------------
 
     def _create_authorization_code(self, request: Any, code: Any, expires: Any = None) -> Any:
@@ -99,6 +104,8 @@ class ConnectOAuth2Validator(OAuth2Validator):
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
         valid = super().validate_code(client_id, code, client, request, *args, **kw)
+        if valid and not request.user.is_active:
+            return False
         if valid:
             request.connect_context = AuthContext.objects.filter(grant__code=code, grant__application=client).first()
             return True
@@ -121,6 +128,10 @@ class ConnectOAuth2Validator(OAuth2Validator):
 
     def validate_refresh_token(self, refresh_token: str, client: Any, request: Any, *args: Any, **kw: Any) -> bool:
         if not super().validate_refresh_token(refresh_token, client, request, *args, **kw):
+            return False
+        if not request.user.is_active:
+            # SECURITY.md: a deactivated account's refresh tokens are dead.
+            log.info("oidc.refresh.refused", extra=kv(client=client.client_id, rule="account-inactive"))
             return False
         family = request.refresh_token_instance.token_family
         if family is not None:

@@ -125,7 +125,12 @@ class AuthorizationView(dot_views.AuthorizationView):
         response = super().dispatch(request, *args, **kwargs)
         if self.ui_language:
             # The login page is another request: carry the language there.
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, self.ui_language, samesite="Lax")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                self.ui_language,
+                samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+            )
         return response
 
     def _login_redirect(self, next_url: str) -> HttpResponse:
