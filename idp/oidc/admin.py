@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from idp.oidc import clients
 from idp.oidc.models import Consent, SigningKey
 
 
@@ -23,6 +25,37 @@ class ApplicationAdmin(admin.ModelAdmin):
     # from `manage.py oidc_client create|rotate-secret`, shown once there.
     exclude = ("client_secret", "hash_client_secret", "user")
     readonly_fields = ("client_id", "secret", "created", "updated")
+
+    actions = ("rotate_secret",)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        return {"algorithm": "RS256", **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        secret = ""
+        if not change and obj.client_type == obj.CLIENT_CONFIDENTIAL:
+            secret = clients.new_secret()
+            obj.client_secret = secret  # hashed on save
+        elif not change:
+            obj.client_secret = ""
+        super().save_model(request, obj, form, change)
+        if secret:
+            # Shown once, right now; only its keyed hash is stored.
+            messages.warning(request, _("Client secret, shown only this once: %(secret)s") % {"secret": secret})
+
+    @admin.action(description=_("Rotate the client secret (shown once)"))
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for application in queryset:
+            try:
+                issued = clients.client_rotate_secret(client_id=application.client_id, actor=request.user)
+            except clients.ClientError as exc:
+                messages.error(request, f"{application.name}: {exc.message}")
+                continue
+            messages.warning(
+                request,
+                _("New secret for %(name)s, shown only this once: %(secret)s")
+                % {"name": application.name, "secret": issued.client_secret},
+            )
 
     @admin.display(description=_("client secret"))
     def secret(self, obj: Any) -> str:

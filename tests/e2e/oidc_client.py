@@ -53,6 +53,7 @@ def signed_in(site: str, email: str | None = None) -> tuple[requests.Session, An
     user = UserFactory(**({"email": email} if email else {}))
     account_verify_email(user=user, email=user.email)
     session = requests.Session()
+    session.headers["Accept-Language"] = "en"  # the default language is Swedish
     http_login(session, site, user.email, PASSWORD)
     return session, user
 

@@ -52,7 +52,11 @@ def test_account_not_linked_gets_a_clear_page(site: str, connect_company: object
 
 
 def test_callback_without_our_cookie_is_refused(site: str, connect_company: object) -> None:
-    response = requests.get(f"{site}/hrm/oidc/callback/?code=x&state={connect_company.slug}.abc", timeout=10)
+    response = requests.get(
+        f"{site}/hrm/oidc/callback/?code=x&state={connect_company.slug}.abc",
+        headers={"Accept-Language": "en"},
+        timeout=10,
+    )
     assert response.status_code == 400 and "Login did not work" in response.text
 
 
@@ -97,3 +101,11 @@ def test_hrm_logout_ends_the_connect_session_too(site: str, connect_company: obj
     # Connect's session ended: the account page asks for a login again.
     account = session.get(f"{site}/account/", allow_redirects=False)
     assert account.status_code == 302 and "/accounts/login/" in account.headers["Location"]
+
+
+def test_not_linked_page_in_swedish(site: str, connect_company: object) -> None:
+    session, _user = signed_in(site)
+    session.headers["Accept-Language"] = "sv"
+    response = session.get(f"{site}/hrm/{connect_company.slug}/login/")
+    assert response.status_code == 403
+    assert "inte kopplat till någon anställd" in response.text

@@ -66,3 +66,27 @@ def test_another_client_cannot_use_the_refresh_token(site: str) -> None:
     code, verifier, _nonce = get_code(session, client)
     first = redeem(client, code, verifier).json()
     assert _refresh(other, first["refresh_token"]).status_code in (400, 401)
+
+
+def test_changing_the_password_ends_the_refresh_tokens(site: str) -> None:
+    from tests.factories import PASSWORD
+    from tests.support.login import csrf_token
+
+    client = register(site)
+    session, _user = signed_in(site)
+    code, verifier, _nonce = get_code(session, client)
+    tokens = redeem(client, code, verifier).json()
+    page = session.get(f"{site}/accounts/password/change/")
+    new = "a completely new passphrase 42"
+    changed = session.post(
+        page.url,
+        data={
+            "csrfmiddlewaretoken": csrf_token(page.text),
+            "oldpassword": PASSWORD,
+            "password1": new,
+            "password2": new,
+        },
+        headers={"Referer": page.url},
+    )
+    assert changed.status_code == 200
+    assert _refresh(client, tokens["refresh_token"]).status_code == 400
