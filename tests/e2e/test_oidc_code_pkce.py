@@ -128,3 +128,19 @@ def test_tokens_never_in_urls(site: str) -> None:
     params = redirect_params(response)
     assert set(params) <= {"code", "state", "iss"}
     assert params["iss"] == site
+
+
+def test_code_lives_at_most_60_seconds(site: str) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import Grant
+
+    client = register(site)
+    session, _user = signed_in(site)
+    code, verifier, _nonce = get_code(session, client)
+    grant = Grant.objects.get()
+    assert grant.expires - grant.created <= timedelta(seconds=60)
+    Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))  # the code's 60 s are over
+    expired = redeem(client, code, verifier)
+    assert expired.status_code == 400 and expired.json()["error"] == "invalid_grant"

@@ -90,3 +90,24 @@ def test_changing_the_password_ends_the_refresh_tokens(site: str) -> None:
     )
     assert changed.status_code == 200
     assert _refresh(client, tokens["refresh_token"]).status_code == 400
+
+
+def test_refresh_family_has_an_absolute_lifetime(site: str) -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+    from oauth2_provider.models import RefreshToken
+
+    client = register(site)
+    session, _user = signed_in(site)
+    code, verifier, _nonce = get_code(session, client)
+    first = redeem(client, code, verifier).json()
+    second = _refresh(client, first["refresh_token"]).json()
+    # The family started longer ago than the absolute limit (the data is moved back
+    # in time; the tokens were used recently, so only the absolute limit applies).
+    started = timezone.now() - timedelta(seconds=settings.OIDC_REFRESH_TOKEN_ABSOLUTE_SECONDS + 60)
+    family = RefreshToken.objects.get(access_token__isnull=False).token_family
+    RefreshToken.objects.filter(token_family=family, revoked__isnull=False).update(created=started)
+    refused = _refresh(client, second["refresh_token"])
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
