@@ -3,6 +3,8 @@ SECURITY.md promises on redirect URIs, grants, PKCE and codes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -144,3 +146,26 @@ def test_code_lives_at_most_60_seconds(site: str) -> None:
     Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))  # the code's 60 s are over
     expired = redeem(client, code, verifier)
     assert expired.status_code == 400 and expired.json()["error"] == "invalid_grant"
+
+
+def test_tokens_and_codes_never_shown_in_the_admin(site: str, admin_client: Any) -> None:
+    from oauth2_provider.models import AccessToken, Grant, RefreshToken
+
+    client = register(site)
+    session, _user = signed_in(site)
+    pending_code, _v, _n = get_code(session, client)
+    grant = Grant.objects.get()
+    code, verifier, _nonce = get_code(session, client)
+    tokens = redeem(client, code, verifier).json()
+    pages = [
+        admin_client.get(f"/admin/oauth2_provider/grant/{grant.pk}/change/"),
+        admin_client.get("/admin/oauth2_provider/grant/"),
+        admin_client.get(f"/admin/oauth2_provider/accesstoken/{AccessToken.objects.get().pk}/change/"),
+        admin_client.get(f"/admin/oauth2_provider/refreshtoken/{RefreshToken.objects.get().pk}/change/"),
+        admin_client.get("/admin/oauth2_provider/accesstoken/"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        text = page.content.decode()
+        for secret in (pending_code, tokens["access_token"], tokens["refresh_token"]):
+            assert secret not in text
