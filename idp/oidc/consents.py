@@ -26,6 +26,8 @@ def consent_give(*, user: Any, client_id: str, scope: str) -> Consent | None:
         consent, created = Consent.objects.select_for_update().get_or_create(
             user=user, application=application, defaults={"scope": scope}
         )
+        if not created and set(scope.split()) <= set(consent.scopes):
+            return consent  # already allowed: nothing new to record
         if not created:
             consent.scope = " ".join(sorted(set(consent.scopes) | set(scope.split())))
             consent.save(update_fields=["scope", "updated_at"])
