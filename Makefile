@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var -v0
 	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py connect_setup
 	@$(BIN)/python manage.py demo_help
 	$(BIN)/python manage.py runserver localhost:8000
 

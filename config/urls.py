@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("idp.urls")),
+    path("", include("idp.oidc.urls")),
     path("login/bankid/", include("idp.bankid.urls")),
     path("accounts/", include("allauth.urls")),
     path("saml/", include("idp.saml.urls")),

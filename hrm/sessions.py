@@ -31,7 +31,7 @@ def session_start(*, response: HttpResponse, employee: Employee, via: LoginMetho
         token,
         max_age=IDLE_SECONDS,
         path=_cookie_path(employee.company),
-        secure=not settings.DEBUG,
+        secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
         samesite="Lax",
     )

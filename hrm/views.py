@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hrm import hooks, selectors, services
+from config.logs import kv
+from hrm import hooks, oidc, selectors, services
 from hrm.forms import LegacyLoginForm
 from hrm.models import LoginMethod
 from hrm.sessions import session_current, session_end, session_start
+
+log = logging.getLogger(__name__)
 
 
 def _wants_html(request: HttpRequest) -> bool:
@@ -29,7 +34,13 @@ def login(request: HttpRequest, slug: str) -> HttpResponse:
             # scripts get 410 Gone.
             status = 410
             return render(request, "hrm/login_retired.html", {"company": company}, status=status)
-        return render(request, "hrm/login_retired.html", {"company": company})
+        if session_current(request, company) is not None:
+            return redirect("hrm:home", slug=company.slug)
+        try:
+            return oidc.login_start(slug=company.slug, response_factory=HttpResponseRedirect)
+        except (oidc.ConnectLoginError, OSError, ValueError):
+            # Connect unreachable or misconfigured: say so, don't crash.
+            return render(request, "hrm/connect_failed.html", {"company": company}, status=502)
     if session_current(request, company) is not None:
         return redirect("hrm:home", slug=company.slug)
     form = LegacyLoginForm(request.POST or None)
@@ -73,6 +84,13 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def logout(request: HttpRequest, slug: str) -> HttpResponse:
     company = selectors.company_by_slug(slug)
-    response = redirect("hrm:login", slug=company.slug)
+    session = session_current(request, company)
+    response: HttpResponse = redirect("hrm:login", slug=company.slug)
+    if session is not None and session.via == LoginMethod.CONNECT and session.id_token:
+        # Ending HRM's session ends Connect's too (RP-Initiated Logout 1.0 §2).
+        try:
+            response = HttpResponseRedirect(oidc.logout_url(id_token=session.id_token, slug=company.slug))
+        except (oidc.ConnectLoginError, OSError, ValueError):
+            log.warning("hrm.oidc.logout_unreachable", extra=kv(company=company.slug))
     session_end(request=request, response=response, company=company)
     return response

@@ -8,6 +8,7 @@ value comes from the environment (see ``config/env.py`` and the README).
 from .accounts import *  # noqa: F403
 from .bankid import *  # noqa: F403
 from .base import *  # noqa: F403
+from .hrm import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .oauth import *  # noqa: F403
 from .saml import *  # noqa: F403

@@ -27,4 +27,6 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-prune": {"task": "idp.audit.prune", "schedule": crontab(hour=3, minute=17)},
+    # Publish the next signing key, promote it when due, drop expired ones.
+    "oidc-keys-rotate": {"task": "idp.oidc.keys_rotate", "schedule": crontab(hour=2, minute=43)},
 }

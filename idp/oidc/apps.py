@@ -7,3 +7,8 @@ class OidcConfig(AppConfig):
     label = "idp_oidc"
     verbose_name = _("Connect OpenID Connect")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from idp.oidc import signals
+
+        signals.connect()
