@@ -24,6 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "var" / "test-artifacts"
 
 
+# --- Isolation ----------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Rate-limit counters, replay caches and throttles live in the cache (Redis in
+    CI): each test starts with none, as a fresh installation would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- Mail --------------------------------------------------------------------
 
 
