@@ -13,12 +13,15 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "remember me": the session cookie ends with the browser; the server-side
+# session keeps its idle timeout and absolute lifetime either way.
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Connect: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_ADAPTER = "idp.adapter.ConnectAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed logins: per client address and per (normalised) email, see idp.adapter.
+    "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
@@ -46,3 +49,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 
 # How long audit events are kept (a beat job deletes older ones daily).
 CONNECT_AUDIT_RETENTION_DAYS = env_int("CONNECT_AUDIT_RETENTION_DAYS", 365)
+
+# Connect's single sign-on session (idp.sessions): idle timeout is SESSION_COOKIE_AGE
+# (CONNECT_SESSION_IDLE_SECONDS, in settings.base); this is the absolute lifetime
+# counted from sign-in, whatever the activity.
+CONNECT_SESSION_ABSOLUTE_SECONDS = env_int("CONNECT_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+ACCOUNT_FORMS = {"login": "idp.forms.ConnectLoginForm"}
