@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.validators import validate_email
+from django.utils import translation
 
 from config.errors import ApplicationError
 from idp.emails import normalize_email
@@ -57,6 +58,11 @@ class Command(BaseCommand):
             sub.add_argument("--email", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The operator's own lines (error: ...) are English; so are the reasons in them.
+        with translation.override("en"):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         email = normalize_email(options["email"])
         try:
             validate_email(email)
