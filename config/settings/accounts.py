@@ -20,6 +20,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Connect: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_ADAPTER = "idp.adapter.ConnectAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
+    # Every login POST per client address. A whole office signs in through one
+    # NAT address at 8 o'clock, so this is a flood limit, not the brute-force
+    # defence (that is login_failed below).
+    "login": "120/m/ip",
     # Failed logins: per client address and per (normalised) email, see idp.adapter.
     "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/5m/key",

@@ -103,3 +103,17 @@ def test_parallel_guesses_against_the_live_server_get_no_more_than_the_limit(sit
     assert len(checked) + len(throttled) == 24
     assert len(checked) <= 5
     assert TOO_MANY in http_login(browser(), site, "target@example.com", PASSWORD).text
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "Too many requests"), ("sv", "För många förfrågningar")])
+def test_a_flood_of_logins_gets_connects_own_429_page(person: User, settings: Any, lang: str, text: str) -> None:
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.post("/accounts/login/password/", {"login": "ada@example.com", "password": PASSWORD})
+    response = Client(HTTP_ACCEPT_LANGUAGE=lang).post(
+        "/accounts/login/password/", {"login": "ada@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert text in html
+    assert 'href="/static/css/connect.css"' in html
