@@ -96,17 +96,22 @@ def account_sessions_end(*, user: User, keep_session_key: str | None = None, rea
     rows = ConnectSession.objects.filter(user=user)
     if keep_session_key:
         rows = rows.exclude(session_key=keep_session_key)
-    ended, _by_model = rows.delete()
+    with transaction.atomic():
+        ended, _by_model = rows.delete()
+        audit_record(event="sessions.ended", user=user, reason=reason, ended=ended)
     account_sessions_ended.send(sender=User, user=user, keep_session_key=keep_session_key, reason=reason)
     return ended
 
 
+@transaction.atomic
 def account_session_end(*, user: User, handle: str) -> bool:
     """End one of the person's own sessions, named by its public handle (never the key)."""
     try:
         ended, _by_model = ConnectSession.objects.filter(user=user, handle=handle).delete()
     except (ValueError, ValidationError):  # not a UUID
         return False
+    if ended:
+        audit_record(event="session.ended", user=user, actor=user)
     return ended > 0
 
 

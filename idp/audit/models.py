@@ -27,7 +27,8 @@ EVENT_LABELS = {
     "account.profile_changed": _("Details changed"),
     "account.deactivated": _("Account deactivated"),
     "account.activated": _("Account activated"),
-    "sessions.ended": _("Signed out everywhere"),
+    "sessions.ended": _("Sessions ended"),
+    "session.ended": _("A session was ended"),
 }
 
 

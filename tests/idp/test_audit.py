@@ -44,6 +44,7 @@ def test_login_failure_success_logout_and_password_change_are_recorded(person: U
         ("login.failed", None, "nobody@example.com"),
         ("login.succeeded", person.pk, "ada@example.com"),
         ("password.changed", person.pk, "ada@example.com"),
+        ("sessions.ended", person.pk, ""),  # the other sessions, none here
         ("logout", person.pk, "ada@example.com"),
     ]
     failed = AuditEvent.objects.filter(event="login.failed").first()

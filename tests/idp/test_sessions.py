@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.base import UpdateError
 from django.test import Client
 from django.utils import timezone
 
+from idp.audit.models import AuditEvent
 from idp.models import ConnectSession, User
 from idp.services import account_deactivate, account_sessions_end
 from idp.signals import account_sessions_ended
@@ -49,6 +50,7 @@ def test_the_account_page_lists_sessions_and_ends_another_one(person: User) -> N
     assert phone.session.session_key not in page  # the secret key is never shown
     response = laptop.post(f"/account/sessions/{phone_row.handle}/end/")
     assert response.status_code == 302
+    assert AuditEvent.objects.filter(event="session.ended", user=person).exists()
     assert not is_signed_in(phone)
     assert is_signed_in(laptop)
 
@@ -77,6 +79,8 @@ def test_log_out_everywhere_ends_every_session(person: User) -> None:
     assert not is_signed_in(second)
     assert ended == [person]
     assert not ConnectSession.objects.filter(user=person).exists()
+    row = AuditEvent.objects.get(event="sessions.ended")
+    assert (row.user, row.data) == (person, {"reason": "logout_everywhere", "ended": 1})
 
 
 def test_deactivation_ends_sessions_at_once(person: User) -> None:
