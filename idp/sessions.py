@@ -11,6 +11,7 @@ after sign-in (login cycles the key, which starts a new row).
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -61,14 +62,18 @@ class SessionStore(DBStore):
 
     def save(self, must_create: bool = False) -> None:
         # Django's own save() rewrites every column on update, which would reset
-        # created_at (the absolute lifetime's start) and the public handle.
+        # created_at (the absolute lifetime's start) and the public handle. Each
+        # write here is one statement, atomic on its own: outside a transaction
+        # it needs no BEGIN/COMMIT round trips (two per save, on every request);
+        # inside one, a savepoint keeps a failed insert from spoiling it.
         if self.session_key is None:
             return self.create()
         data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
         obj = self.create_model_instance(data)
         using = router.db_for_write(self.model, instance=obj)
+        guard = transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
         try:
-            with transaction.atomic(using=using):
+            with guard:
                 if must_create:
                     obj.save(force_insert=True, using=using)
                     return None
