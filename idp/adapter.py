@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import math
-import time
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from idp import throttle
 from idp.audit.services import audit_record
 from idp.emails import normalize_email
 
@@ -71,47 +69,40 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
         )
 
     # --- Throttling of failed logins ---------------------------------------
-    # allauth counts failures per client address and per key in the cache under
-    # a cache lock, reserving a slot *before* the password is checked (so
-    # parallel requests can't all slip under the limit) and giving it back on
-    # success. We only change the key: one normal form of the email, so case
-    # and Unicode (NFKC) variants share one counter.
+    # allauth's hooks, with Connect's lock-free counters (idp.throttle) and one
+    # normal form of the email as the key, so case and Unicode (NFKC) variants
+    # share one counter.
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         login = credentials.get("email", credentials.get("username", "")) or ""
-        return f"connect:{normalize_email(login)}"
+        return normalize_email(login)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
-            email = normalize_email(credentials.get("email", credentials.get("username", "")) or "")
-            wait = self._login_wait_seconds(request, credentials)
-            audit_request(request, event="login.throttled", email=email, retry_after=wait)
-            minutes = max(1, math.ceil(wait / 60))
-            raise ValidationError(
-                ngettext(
-                    "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
-                    "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="too_many_login_attempts",
-            ) from None
-
-    def _login_wait_seconds(self, request: HttpRequest, credentials: dict[str, Any]) -> int:
-        """Seconds until the tightest exhausted limit lets one more attempt through."""
         key = self._get_login_attempts_cache_key(request, **credentials)
-        now = time.time()
-        wait = 0.0
-        for rate in allauth_ratelimit.get_rates(app="allauth.account", action="login_failed"):
-            cache_key = allauth_ratelimit.get_cache_key(
-                request, app="allauth.account", action="login_failed", rate=rate, key=key
+        outcome = throttle.reserve(request, key)
+        if isinstance(outcome, throttle.Reservation):
+            self._login_failed_rl_usage = outcome
+            return
+        self._login_failed_rl_usage = throttle.Reservation()  # nothing held
+        audit_request(request, event="login.throttled", email=key, retry_after=outcome)
+        minutes = max(1, math.ceil(outcome / 60))
+        raise ValidationError(
+            ngettext(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                minutes,
             )
-            history = [ts for ts in cache.get(cache_key, []) if ts > now - rate.duration]
-            if len(history) >= rate.amount:
-                # newest first: when the amount-th newest expires, one slot frees.
-                wait = max(wait, history[rate.amount - 1] + rate.duration - now)
-        return max(1, math.ceil(wait))
+            % {"minutes": minutes},
+            code="too_many_login_attempts",
+        )
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        reservation = getattr(self, "_login_failed_rl_usage", None)
+        if reservation is not None:
+            reservation.release()
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # After a successful reset (itself rate limited), the account may try again.
+        throttle.forget(request, self._get_login_attempts_cache_key(request, **credentials))
 
     # --- Audit of mails that a reset request sends ---------------------------
     def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
