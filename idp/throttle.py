@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
@@ -55,9 +56,13 @@ class _Window:
     elapsed: float  # seconds into the current window
 
 
-def _windows(request: HttpRequest, login_key: str, now: float) -> list[_Window]:
+def _windows(
+    request: HttpRequest, login_key: str, now: float, *, rates: list[Any] | None = None, prefix: str = PREFIX
+) -> list[_Window]:
     windows = []
-    for rate in allauth_ratelimit.get_rates(app="allauth.account", action="login_failed"):
+    for rate in (
+        rates if rates is not None else allauth_ratelimit.get_rates(app="allauth.account", action="login_failed")
+    ):
         if rate.per == "ip":
             ident = allauth_ratelimit.get_ip(request)  # honours ALLAUTH_TRUSTED_PROXY_COUNT
         elif rate.per == "key":
@@ -65,7 +70,7 @@ def _windows(request: HttpRequest, login_key: str, now: float) -> list[_Window]:
         else:  # "user": not meaningful before authentication
             continue
         index = int(now // rate.duration)
-        base = f"{PREFIX}:{rate.per}:{rate.amount}:{int(rate.duration)}:{ident}"
+        base = f"{prefix}:{rate.per}:{rate.amount}:{int(rate.duration)}:{ident}"
         windows.append(
             _Window(
                 current=f"{base}:{index}",
@@ -93,6 +98,18 @@ def reserve(request: HttpRequest, login_key: str, *, now: float | None = None) -
         reservation.release()  # refused attempts don't count
         return wait
     return reservation
+
+
+def flood_refused(request: HttpRequest, *, now: float | None = None) -> bool:
+    """Every sign-in POST from one address counts (CONNECT_LOGIN_FLOOD_RATE);
+    True past the limit. Same counters as above: one round trip, no lock."""
+    rates = allauth_ratelimit.parse_rates(settings.CONNECT_LOGIN_FLOOD_RATE)
+    windows = _windows(request, "", time.time() if now is None else now, rates=rates, prefix=f"{PREFIX}:flood")
+    counts = _increment(windows)
+    return any(
+        previous * (1 - w.elapsed / w.duration) + current > w.amount
+        for w, (current, previous) in zip(windows, counts, strict=True)
+    )
 
 
 def forget(request: HttpRequest, login_key: str) -> None:

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView
+from allauth.core.internal.ratelimit import respond_429
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -21,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
+from idp import throttle
 from idp.emails import normalize_email
 from idp.forms import LoginEmailForm, ProfileForm
 from idp.selectors import account_recent_events, account_sessions
@@ -65,6 +67,8 @@ class LoginPasswordView(LoginView):
     template_name = "account/login.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method == "POST" and throttle.flood_refused(request):
+            return respond_429(request)
         if not request.user.is_authenticated and request.method == "GET" and not request.session.get(LOGIN_EMAIL_KEY):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)

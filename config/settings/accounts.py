@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.env import env_int
+from config.env import env_int, env_str
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -20,10 +20,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Connect: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_ADAPTER = "idp.adapter.ConnectAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    # Every login POST per client address. A whole office signs in through one
-    # NAT address at 8 o'clock, so this is a flood limit, not the brute-force
-    # defence (that is login_failed below).
-    "login": "120/m/ip",
+    # Every sign-in POST per address: CONNECT_LOGIN_FLOOD_RATE below instead
+    # (idp.throttle, lock-free); allauth's own would take a cache lock per login.
+    "login": "",
     # Failed logins: per client address and per (normalised) email, see idp.adapter.
     "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/5m/key",
@@ -31,6 +30,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Every sign-in POST per client address. A whole office signs in through one
+# NAT address at 8 o'clock, so this is a flood limit, not the brute-force
+# defence (that is "login_failed" above).
+CONNECT_LOGIN_FLOOD_RATE = env_str("CONNECT_LOGIN_FLOOD_RATE", "120/m/ip")
 # Reset links: single use (tied to the password hash and last login) and short lived.
 PASSWORD_RESET_TIMEOUT = env_int("CONNECT_PASSWORD_RESET_SECONDS", 60 * 60)
 

@@ -111,7 +111,7 @@ def test_parallel_guesses_against_the_live_server_get_no_more_than_the_limit(sit
 
 @pytest.mark.parametrize(("lang", "text"), [("en", "Too many requests"), ("sv", "För många förfrågningar")])
 def test_a_flood_of_logins_gets_connects_own_429_page(person: User, settings: Any, lang: str, text: str) -> None:
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "1/m/ip"}
+    settings.CONNECT_LOGIN_FLOOD_RATE = "1/m/ip"
     client = Client(HTTP_ACCEPT_LANGUAGE=lang)
     client.post("/accounts/login/password/", {"login": "ada@example.com", "password": PASSWORD})
     response = Client(HTTP_ACCEPT_LANGUAGE=lang).post(
