@@ -43,11 +43,20 @@ EMAIL = "bench@example.com"
 PASSWORD = "a benchmark passphrase of some length"
 
 
+CLIENT: list[Client] = []
+
+
 def login(number: int, *, both_steps: bool) -> None:
-    client = Client(REMOTE_ADDR=f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}")
+    # One client per process, like one server process that loaded its middleware
+    # once; a fresh cookie jar per login, so each is a new browser session.
+    if not CLIENT:
+        CLIENT.append(Client())
+    client = CLIENT[0]
+    client.cookies.clear()
+    address = {"REMOTE_ADDR": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"}
     if both_steps:
-        client.post("/accounts/login/", {"login": EMAIL})
-    response = client.post("/accounts/login/password/", {"login": EMAIL, "password": PASSWORD})
+        client.post("/accounts/login/", {"login": EMAIL}, **address)
+    response = client.post("/accounts/login/password/", {"login": EMAIL, "password": PASSWORD}, **address)
     if response.status_code != 302 or response["Location"] != "/account/":
         raise SystemExit(f"error: login {number} did not succeed ({response.status_code})")
 
@@ -90,6 +99,7 @@ def main() -> None:
         ENCODED.append(hasher.encode(PASSWORD, hasher.salt()))
         login(0, both_steps=True)  # warm up: imports, templates, connections
         connection.close()  # each worker opens its own
+        CLIENT.clear()
         totals = {kind: [0, 0.0] for kind in KINDS}
         slice_seconds = args.seconds / args.rounds / len(KINDS)
         number = 1
