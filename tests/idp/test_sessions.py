@@ -138,3 +138,26 @@ def test_the_session_cookie_is_httponly_and_samesite(person: User) -> None:
     cookie = client.cookies["connect_session"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_deactivating_in_the_admin_ends_sessions_and_names_the_admin(person: User) -> None:
+    client = signed_in()
+    admin = User.objects.create_superuser("root@example.com", PASSWORD)
+    staff = Client()
+    staff.force_login(admin)
+    page = staff.get(f"/admin/idp/user/{person.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in {"groups", "user_permissions", "is_active"}
+    }
+    data.update({"email": person.email, "preferred_language": "sv"})
+    response = staff.post(f"/admin/idp/user/{person.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert not person.is_active
+    assert not is_signed_in(client)
+    row = AuditEvent.objects.get(event="account.deactivated")
+    assert row.actor == admin
