@@ -51,3 +51,19 @@ def test_browser_login_helper_honours_next(page: Any, site: str) -> None:
     assert "/accounts/login/" in page.url
     browser_login(page, "nils@example.com", PASSWORD)
     page.wait_for_url(f"{site}/account/")
+
+
+def test_allauth_pages_in_connects_look(page: Any, site: str) -> None:
+    account_create(email="olle@example.com", password=PASSWORD, email_verified=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{site}/accounts/signup/")
+    page.get_by_role("button", name=re.compile("sign up", re.I)).click()
+    assert page.locator("[aria-invalid=true]").count() >= 1
+    screenshot(page, "signup-errors-375")
+    page.goto(f"{site}/accounts/password/reset/")
+    screenshot(page, "password-reset-375")
+    page.goto(f"{site}/accounts/login/?next=/accounts/password/change/")
+    browser_login(page, "olle@example.com", PASSWORD)
+    page.wait_for_url(f"{site}/accounts/password/change/")
+    screenshot(page, "password-change-375")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
