@@ -41,6 +41,21 @@ class SessionStore(DBStore):
         # (create() then retries), so that extra query per sign-in is skipped.
         return get_random_string(32, VALID_KEY_CHARS)
 
+    def cycle_key(self) -> None:
+        """A new key for the same data (at sign-in, against session fixation).
+
+        Django inserts the new row at once and then updates it when the response
+        goes out; here the row is inserted once, when the response goes out.
+        """
+        data = self._session  # type: ignore[attr-defined]
+        old_key = self.session_key
+        self._session_key = self._get_new_session_key()
+        self._session_cache = data
+        self._insert_pending = True
+        self.modified = True
+        if old_key:
+            self.delete(old_key)
+
     def _get_session_from_db(self) -> Any:
         row = super()._get_session_from_db()  # type: ignore[misc]
         if row is None:
@@ -68,6 +83,13 @@ class SessionStore(DBStore):
         # inside one, a savepoint keeps a failed insert from spoiling it.
         if self.session_key is None:
             return self.create()
+        if getattr(self, "_insert_pending", False) and not must_create:
+            self._insert_pending = False
+            while True:
+                try:
+                    return self.save(must_create=True)
+                except CreateError:  # the fresh key was taken after all
+                    self._session_key = self._get_new_session_key()
         data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
         obj = self.create_model_instance(data)
         using = router.db_for_write(self.model, instance=obj)
@@ -76,6 +98,7 @@ class SessionStore(DBStore):
             with guard:
                 if must_create:
                     obj.save(force_insert=True, using=using)
+                    self._insert_pending = False
                     return None
                 updated = (
                     self.model.objects.using(using)

@@ -161,3 +161,19 @@ def test_deactivating_in_the_admin_ends_sessions_and_names_the_admin(person: Use
     assert not is_signed_in(client)
     row = AuditEvent.objects.get(event="account.deactivated")
     assert row.actor == admin
+
+
+def test_signing_in_gives_a_new_session_key(person: User) -> None:
+    """Session fixation: the key a visitor had before signing in is worth nothing after."""
+    client = Client()
+    client.post("/accounts/login/", {"login": "ada@example.com"})
+    before = client.cookies["connect_session"].value
+    assert ConnectSession.objects.filter(session_key=before, user=None).exists()
+    client.post("/accounts/login/password/", {"login": "ada@example.com", "password": PASSWORD})
+    after = client.cookies["connect_session"].value
+    assert after != before
+    assert not ConnectSession.objects.filter(session_key=before).exists()
+    assert ConnectSession.objects.get(session_key=after).user == person
+    planted = Client()
+    planted.cookies["connect_session"] = before
+    assert not is_signed_in(planted)
