@@ -28,9 +28,19 @@ from idp.forms import LoginEmailForm, ProfileForm
 from idp.selectors import account_recent_events, account_sessions
 from idp.services import account_profile_update, account_session_end, account_sessions_end
 
-# The address typed at step 1, carried to step 2 in the (pre-login) session
-# rather than in the URL, where it would end up in logs and Referer headers.
-LOGIN_EMAIL_KEY = "connect_login_email"
+# The address typed at step 1 is carried to step 2 in a signed cookie scoped to
+# the sign-in pages: not in the URL (logs, Referer headers), and not in a
+# server-side session, so a visitor who has not signed in costs no database row.
+LOGIN_EMAIL_COOKIE = "connect_login_email"
+LOGIN_EMAIL_SALT = "idp.login.email"
+LOGIN_EMAIL_MAX_AGE = 60 * 60
+
+
+def _typed_email(request: HttpRequest) -> str:
+    value = request.get_signed_cookie(
+        LOGIN_EMAIL_COOKIE, default="", salt=LOGIN_EMAIL_SALT, max_age=LOGIN_EMAIL_MAX_AGE
+    )
+    return str(value)
 
 
 def _with_next(url: str, request: HttpRequest) -> str:
@@ -46,10 +56,20 @@ def login_email(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = LoginEmailForm(request.POST)
         if form.is_valid():
-            request.session[LOGIN_EMAIL_KEY] = normalize_email(form.cleaned_data["login"])
-            return redirect(_with_next(reverse("idp:login_password"), request))
+            response = redirect(_with_next(reverse("idp:login_password"), request))
+            response.set_signed_cookie(
+                LOGIN_EMAIL_COOKIE,
+                normalize_email(form.cleaned_data["login"]),
+                salt=LOGIN_EMAIL_SALT,
+                max_age=LOGIN_EMAIL_MAX_AGE,
+                path=reverse("account_login"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     else:
-        hint = request.GET.get("login_hint", "")[:254] or request.session.get(LOGIN_EMAIL_KEY, "")
+        hint = request.GET.get("login_hint", "")[:254] or _typed_email(request)
         form = LoginEmailForm(initial={"login": hint})
     return render(
         request,
@@ -69,16 +89,16 @@ class LoginPasswordView(LoginView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST" and throttle.flood_refused(request):
             return respond_429(request)
-        if not request.user.is_authenticated and request.method == "GET" and not request.session.get(LOGIN_EMAIL_KEY):
+        if not request.user.is_authenticated and request.method == "GET" and not _typed_email(request):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        return {"login": self.request.session.get(LOGIN_EMAIL_KEY, "")}
+        return {"login": _typed_email(self.request)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["login_email"] = self.request.POST.get("login") or self.request.session.get(LOGIN_EMAIL_KEY, "")
+        context["login_email"] = self.request.POST.get("login") or _typed_email(self.request)
         context["change_email_url"] = _with_next(reverse("account_login"), self.request)
         return context
 

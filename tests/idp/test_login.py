@@ -198,3 +198,12 @@ def test_browser_login_without_javascript_on_a_phone(browser: Any, site: str) ->
 
 def test_csrf_token_helper_finds_the_token(client: Client) -> None:
     assert csrf_token(Client(enforce_csrf_checks=True).get("/accounts/login/").content.decode())
+
+
+def test_an_altered_address_cookie_is_ignored(client: Client) -> None:
+    step1(client, "ada@example.com")
+    signed = client.cookies["connect_login_email"].value
+    client.cookies["connect_login_email"] = signed.replace("ada@", "eve@")
+    response = client.get("/accounts/login/password/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"

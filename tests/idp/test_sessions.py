@@ -14,6 +14,7 @@ from django.utils import timezone
 from idp.audit.models import AuditEvent
 from idp.models import ConnectSession, User
 from idp.services import account_deactivate, account_sessions_end
+from idp.sessions import SessionStore
 from idp.signals import account_sessions_ended
 from tests.factories import PASSWORD
 
@@ -164,16 +165,31 @@ def test_deactivating_in_the_admin_ends_sessions_and_names_the_admin(person: Use
 
 
 def test_signing_in_gives_a_new_session_key(person: User) -> None:
-    """Session fixation: the key a visitor had before signing in is worth nothing after."""
+    """Session fixation: a session key planted before sign-in is worth nothing after."""
+    planted_store = SessionStore()
+    planted_store["planted"] = True
+    planted_store.create()
+    before = planted_store.session_key
+    assert before
     client = Client()
+    client.cookies["connect_session"] = before
     client.post("/accounts/login/", {"login": "ada@example.com"})
-    before = client.cookies["connect_session"].value
-    assert ConnectSession.objects.filter(session_key=before, user=None).exists()
     client.post("/accounts/login/password/", {"login": "ada@example.com", "password": PASSWORD})
     after = client.cookies["connect_session"].value
     assert after != before
     assert not ConnectSession.objects.filter(session_key=before).exists()
     assert ConnectSession.objects.get(session_key=after).user == person
-    planted = Client()
-    planted.cookies["connect_session"] = before
-    assert not is_signed_in(planted)
+    attacker = Client()
+    attacker.cookies["connect_session"] = before
+    assert not is_signed_in(attacker)
+
+
+def test_a_visitor_who_only_types_an_address_costs_no_session_row(db: None) -> None:
+    client = Client()
+    client.get("/accounts/login/")
+    response = client.post("/accounts/login/", {"login": "ada@example.com"})
+    assert response.status_code == 302
+    assert not ConnectSession.objects.exists()
+    cookie = client.cookies["connect_login_email"]
+    assert cookie["httponly"] and cookie["path"] == "/accounts/login/"
+    assert "ada@example.com" in client.get(response["Location"]).content.decode()
