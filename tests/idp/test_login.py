@@ -207,3 +207,18 @@ def test_an_altered_address_cookie_is_ignored(client: Client) -> None:
     response = client.get("/accounts/login/password/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/"
+
+
+def test_sign_up_with_a_taken_address_runs_the_same_argon2_work(person: User, settings: Any, mailbox: Any) -> None:
+    settings.PASSWORD_HASHERS = ["tests.idp.counting_hasher.CountingArgon2", *settings.PASSWORD_HASHERS[1:]]
+    from tests.idp.counting_hasher import CountingArgon2
+
+    def signup(email: str) -> int:
+        CountingArgon2.runs = 0
+        data = {"email": email, "password1": "a long new passphrase", "password2": "a long new passphrase"}
+        assert Client().post("/accounts/signup/", data).status_code == 302
+        return CountingArgon2.runs
+
+    taken, new = signup("ada@example.com"), signup("newcomer@example.com")
+    assert new >= 1
+    assert taken == new
