@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import secrets
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,7 +17,6 @@ from django.utils.translation import ngettext
 from idp import throttle
 from idp.audit.services import audit_record
 from idp.emails import normalize_email
-from idp.models import User
 
 
 def site_url(path: str) -> str:
@@ -61,9 +59,6 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
 
     def send_account_already_exists_mail(self, email: str) -> None:
-        # Sign-up with a taken address creates nothing; hash anyway, as a new
-        # account's password would be, so both answers take the same time.
-        User().set_password(secrets.token_urlsafe(16))
         self.send_mail(
             "account/email/account_already_exists",
             email,

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from allauth.account.forms import LoginForm
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from idp.emails import normalize_email
+from idp.models import User
 
 
 class LoginEmailForm(forms.Form):
@@ -40,3 +43,14 @@ class ConnectLoginForm(LoginForm):
             else:
                 args = (data, *args[1:])
         super().__init__(*args, **kwargs)
+
+
+class ConnectSignupForm(SignupForm):
+    """allauth's sign-up form. With a taken address allauth creates nothing and
+    mails the owner instead; the password is hashed anyway, as a new account's
+    would be, so both answers take the same time (no enumeration by timing)."""
+
+    def try_save(self, request: HttpRequest) -> Any:
+        if self.account_already_exists:
+            User().set_password(secrets.token_urlsafe(16))
+        return super().try_save(request)

@@ -61,4 +61,4 @@ CONNECT_AUDIT_RETENTION_DAYS = env_int("CONNECT_AUDIT_RETENTION_DAYS", 365)
 # (CONNECT_SESSION_IDLE_SECONDS, in settings.base); this is the absolute lifetime
 # counted from sign-in, whatever the activity.
 CONNECT_SESSION_ABSOLUTE_SECONDS = env_int("CONNECT_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
-ACCOUNT_FORMS = {"login": "idp.forms.ConnectLoginForm"}
+ACCOUNT_FORMS = {"login": "idp.forms.ConnectLoginForm", "signup": "idp.forms.ConnectSignupForm"}
