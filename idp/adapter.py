@@ -2,18 +2,123 @@
 
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import quote, urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from idp import throttle
+from idp.audit.services import audit_record
+from idp.emails import normalize_email
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as allauth sees it: X-Forwarded-For is read only as
+    far as ALLAUTH_TRUSTED_PROXY_COUNT (= CONNECT_TRUSTED_PROXY_COUNT) proxies
+    vouch for it, so a forged header cannot pick a fresh address per attempt."""
+    if request is None:
+        return None
+    try:
+        return ConnectAccountAdapter(request).get_client_ip(request)
+    except Exception:  # allauth raises PermissionDenied / ImproperlyConfigured
+        return None
+
+
+def client_agent(request: HttpRequest | None) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
+
+
+def audit_request(request: HttpRequest | None, *, event: str, **fields: Any) -> None:
+    audit_record(event=event, ip_address=client_ip(request), user_agent=client_agent(request), **fields)
 
 
 class ConnectAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "CONNECT_OPEN_SIGNUP", True))
 
-    def build_absolute_uri(self, request: HttpRequest | None, location: str, protocol: str | None = None) -> str:
-        """Every link in every mail starts at the configured SITE_URL, never at the
-        request's Host header (host-header poisoning of reset links)."""
-        if location.startswith(("http://", "https://")):
-            return location
-        return settings.SITE_URL + location
+    # --- Links in mails ------------------------------------------------------
+    # Every link in every mail starts at the configured SITE_URL, never at the
+    # request's Host header (host-header poisoning of reset links). allauth
+    # builds its links from the request, so each mail's links are made here.
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return site_url(path.replace("UID-KEY", quote(key)))
+
+    def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation: Any) -> str:
+        return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {
+                "signup_url": site_url(reverse("account_signup")),
+                "password_reset_url": site_url(reverse("account_reset_password")),
+            },
+        )
+
+    # --- Throttling of failed logins ---------------------------------------
+    # allauth's hooks, with Connect's lock-free counters (idp.throttle) and one
+    # normal form of the email as the key, so case and Unicode (NFKC) variants
+    # share one counter.
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        return normalize_email(login)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        outcome = throttle.reserve(request, key)
+        if isinstance(outcome, throttle.Reservation):
+            self._login_failed_rl_usage = outcome
+            return
+        self._login_failed_rl_usage = throttle.Reservation()  # nothing held
+        audit_request(request, event="login.throttled", email=key, retry_after=outcome)
+        minutes = max(1, math.ceil(outcome / 60))
+        raise ValidationError(
+            ngettext(
+                "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="too_many_login_attempts",
+        )
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        reservation = getattr(self, "_login_failed_rl_usage", None)
+        if reservation is not None:
+            reservation.release()
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
+        # After a successful reset (itself rate limited), the account may try again.
+        throttle.forget(request, self._get_login_attempts_cache_key(request, **credentials))
+
+    # --- Audit of mails that a reset request sends ---------------------------
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        request = context.get("request")
+        audit_request(request, event="password.reset_requested", user=user, email=normalize_email(email))
+        super().send_password_reset_mail(user, email, context)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if template_prefix == "account/email/unknown_account":
+            # A reset asked for an address without an account: the same answer on
+            # screen (no enumeration), but the operator can still see it.
+            audit_request(context.get("request"), event="password.reset_requested", email=normalize_email(email))
+            context = {**context, "signup_url": site_url(reverse("account_signup"))}
+        # allauth names the site after the request's Host; ours is fixed.
+        context = {
+            **context,
+            "current_site": SimpleNamespace(name="Connect", domain=urlsplit(settings.SITE_URL).netloc),
+        }
+        super().send_mail(template_prefix, email, context)

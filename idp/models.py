@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -81,3 +82,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.given_name or self.get_full_name()
+
+
+class ConnectSession(AbstractBaseSession):
+    """Connect's single sign-on session, stored server-side with its owner, so a
+    person's sessions can be listed and ended (``idp.sessions.SessionStore``)."""
+
+    handle = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="connect_sessions"
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["user", "expire_date"])]
+
+    @classmethod
+    def get_session_store_class(cls) -> type[Any]:
+        from idp.sessions import SessionStore
+
+        return SessionStore

@@ -29,3 +29,29 @@ def account_by_verified_email(email: str) -> User | None:
 
 def email_is_verified(user: User) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def account_sessions(*, user: User, current_key: str | None = None) -> list[dict[str, object]]:
+    """The person's live sessions, newest first, the current one marked."""
+    from django.utils import timezone
+
+    from idp.models import ConnectSession
+
+    rows = ConnectSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by("-last_seen")
+    return [
+        {
+            "handle": row.handle,
+            "created_at": row.created_at,
+            "last_seen": row.last_seen,
+            "ip_address": row.ip_address,
+            "user_agent": row.user_agent,
+            "current": row.session_key == current_key,
+        }
+        for row in rows
+    ]
+
+
+def account_recent_events(*, user: User, limit: int = 10) -> list[object]:
+    from idp.audit.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(user=user).order_by("-created_at")[:limit])

@@ -4,15 +4,17 @@ login pages, the admin, management commands, provisioning and Celery all share t
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
 from idp.audit.services import audit_record
 from idp.emails import normalize_email
-from idp.models import User
+from idp.models import ConnectSession, User
+from idp.signals import account_sessions_ended
 
 
 class AccountError(ApplicationError):
@@ -84,22 +86,52 @@ def account_set_password(*, user: User, password: str, actor: User | None = None
     audit_record(event="password.set", user=user, actor=actor)
 
 
-def account_sessions_end(*, user: User, keep_session_key: str | None = None) -> int:
-    """End the person's Connect sessions (all but ``keep_session_key``)."""
-    ended = 0
-    for session in Session.objects.iterator():
-        data = session.get_decoded()
-        if data.get("_auth_user_id") == str(user.pk) and session.session_key != keep_session_key:
-            session.delete()
-            ended += 1
+def account_sessions_end(*, user: User, keep_session_key: str | None = None, reason: str = "ended") -> int:
+    """End the person's Connect sessions (all but ``keep_session_key``) at once.
+
+    Sessions are rows with an owner (idp.sessions), so this is one DELETE; a
+    request still in flight on an ended session cannot write it back. Receivers
+    of ``account_sessions_ended`` (e.g. OIDC refresh tokens) end what hangs off them.
+    """
+    rows = ConnectSession.objects.filter(user=user)
+    if keep_session_key:
+        rows = rows.exclude(session_key=keep_session_key)
+    with transaction.atomic():
+        ended, _by_model = rows.delete()
+        audit_record(event="sessions.ended", user=user, reason=reason, ended=ended)
+    account_sessions_ended.send(sender=User, user=user, keep_session_key=keep_session_key, reason=reason)
     return ended
+
+
+@transaction.atomic
+def account_session_end(*, user: User, handle: str) -> bool:
+    """End one of the person's own sessions, named by its public handle (never the key)."""
+    try:
+        ended, _by_model = ConnectSession.objects.filter(user=user, handle=handle).delete()
+    except (ValueError, ValidationError):  # not a UUID
+        return False
+    if ended:
+        audit_record(event="session.ended", user=user, actor=user)
+    return ended > 0
+
+
+@transaction.atomic
+def account_profile_update(*, user: User, display_name: str, language: str, actor: User | None = None) -> User:
+    """Change what a person may change about themselves: name and language."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise AccountError(_("Choose one of the offered languages."))
+    user.display_name = display_name.strip()[:150]
+    user.preferred_language = language
+    user.save(update_fields=["display_name", "preferred_language"])
+    audit_record(event="account.profile_changed", user=user, actor=actor or user)
+    return user
 
 
 @transaction.atomic
 def account_deactivate(*, user: User, actor: User | None = None) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    account_sessions_end(user=user)
+    account_sessions_end(user=user, reason="deactivated")
     audit_record(event="account.deactivated", user=user, actor=actor)
 
 

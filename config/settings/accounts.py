@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.env import env_int
+from config.env import env_int, env_str
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -13,17 +13,27 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+# No "remember me": the session cookie ends with the browser; the server-side
+# session keeps its idle timeout and absolute lifetime either way.
+ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Connect: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_ADAPTER = "idp.adapter.ConnectAccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Every sign-in POST per address: CONNECT_LOGIN_FLOOD_RATE below instead
+    # (idp.throttle, lock-free); allauth's own would take a cache lock per login.
+    "login": "",
+    # Failed logins: per client address and per (normalised) email, see idp.adapter.
+    "login_failed": "20/5m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/5m/key",
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Every sign-in POST per client address. A whole office signs in through one
+# NAT address at 8 o'clock, so this is a flood limit, not the brute-force
+# defence (that is "login_failed" above).
+CONNECT_LOGIN_FLOOD_RATE = env_str("CONNECT_LOGIN_FLOOD_RATE", "120/m/ip")
 # Reset links: single use (tied to the password hash and last login) and short lived.
 PASSWORD_RESET_TIMEOUT = env_int("CONNECT_PASSWORD_RESET_SECONDS", 60 * 60)
 
@@ -46,3 +56,9 @@ SOCIALACCOUNT_AUTO_SIGNUP = False
 
 # How long audit events are kept (a beat job deletes older ones daily).
 CONNECT_AUDIT_RETENTION_DAYS = env_int("CONNECT_AUDIT_RETENTION_DAYS", 365)
+
+# Connect's single sign-on session (idp.sessions): idle timeout is SESSION_COOKIE_AGE
+# (CONNECT_SESSION_IDLE_SECONDS, in settings.base); this is the absolute lifetime
+# counted from sign-in, whatever the activity.
+CONNECT_SESSION_ABSOLUTE_SECONDS = env_int("CONNECT_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+ACCOUNT_FORMS = {"login": "idp.forms.ConnectLoginForm", "signup": "idp.forms.ConnectSignupForm"}

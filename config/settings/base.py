@@ -142,8 +142,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Sessions -------------------------------------------------------------
-# Server-side sessions in the database: they can be listed and ended per person.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Server-side sessions in the database with their owner (idp.sessions): they can
+# be listed and ended per person.
+SESSION_ENGINE = "idp.sessions"
 SESSION_COOKIE_NAME = "connect_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -47,3 +47,5 @@ CONNECT_CSP = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
+# allauth reads the client address for its rate limits from here: the same count.
+ALLAUTH_TRUSTED_PROXY_COUNT = CONNECT_TRUSTED_PROXY_COUNT

@@ -12,6 +12,25 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# What a person reads on their account page for each event name.
+EVENT_LABELS = {
+    "login.succeeded": _("Signed in"),
+    "login.failed": _("Failed sign-in attempt"),
+    "login.throttled": _("Sign-in blocked after too many attempts"),
+    "logout": _("Signed out"),
+    "password.reset_requested": _("Password reset asked for"),
+    "password.reset_done": _("Password reset"),
+    "password.changed": _("Password changed"),
+    "password.set": _("Password set"),
+    "email.verified": _("Email address verified"),
+    "account.created": _("Account created"),
+    "account.profile_changed": _("Details changed"),
+    "account.deactivated": _("Account deactivated"),
+    "account.activated": _("Account activated"),
+    "sessions.ended": _("Sessions ended"),
+    "session.ended": _("A session was ended"),
+}
+
 
 class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
@@ -46,3 +65,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.event, self.event))

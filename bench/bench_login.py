@@ -1,0 +1,128 @@
+#!/usr/bin/env python
+"""Password logins per second through Connect's real login views, against the
+raw Argon2 verify rate measured in the same run.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/bench_login.py [--seconds 20]
+
+How: Django's test Client in this process drives the real URL → middleware →
+view → allauth → backend → database/cache path (sessions in PostgreSQL, rate
+limit counters in Redis when configured) without an HTTP server, so the figure
+is the login path's own cost, not runserver's. It creates a throw-away test
+database (test_<name>), like the test suite. Rounds of logins and of raw
+verifies alternate, so a busy shared machine slows both alike.
+
+Two login figures: "password step" is the POST that checks the password (what a
+returning browser with the address remembered does); "both steps" adds step 1
+(the email POST). Each login is a fresh client (new session) from its own
+client address, so the per-address rate limit of a real crowd applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.hashers import get_hasher  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+EMAIL = "bench@example.com"
+PASSWORD = "a benchmark passphrase of some length"
+
+
+CLIENT: list[Client] = []
+
+
+def login(number: int, *, both_steps: bool) -> None:
+    # One client per process, like one server process that loaded its middleware
+    # once; a fresh cookie jar per login, so each is a new browser session.
+    if not CLIENT:
+        CLIENT.append(Client())
+    client = CLIENT[0]
+    client.cookies.clear()
+    address = {"REMOTE_ADDR": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"}
+    if both_steps:
+        client.post("/accounts/login/", {"login": EMAIL}, **address)
+    response = client.post("/accounts/login/password/", {"login": EMAIL, "password": PASSWORD}, **address)
+    if response.status_code != 302 or response["Location"] != "/account/":
+        raise SystemExit(f"error: login {number} did not succeed ({response.status_code})")
+
+
+def measure(kind: str, seconds: float, first_number: int) -> tuple[int, float]:
+    """Run one kind of work for ``seconds`` in this process: (count, elapsed)."""
+    hasher = get_hasher("default")
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        if kind == "hash":
+            if not hasher.verify(PASSWORD, ENCODED[0]):
+                raise SystemExit("error: the hash did not verify")
+        else:
+            login(first_number + count, both_steps=kind == "both")
+        count += 1
+    return count, time.perf_counter() - start
+
+
+ENCODED: list[str] = []
+KINDS = ("hash", "step2", "both")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0, help="total measuring time (default 30)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="processes working at once, like an app server's workers (default 1)"
+    )
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        from idp.services import account_create
+
+        account_create(email=EMAIL, password=PASSWORD, email_verified=True)
+        hasher = get_hasher("default")
+        ENCODED.append(hasher.encode(PASSWORD, hasher.salt()))
+        login(0, both_steps=True)  # warm up: imports, templates, connections
+        connection.close()  # each worker opens its own
+        CLIENT.clear()
+        totals = {kind: [0, 0.0] for kind in KINDS}
+        slice_seconds = args.seconds / args.rounds / len(KINDS)
+        number = 1
+        with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+            for _ in range(args.rounds):
+                for kind in KINDS:
+                    jobs = [(kind, slice_seconds, number + w * 1_000_000) for w in range(args.workers)]
+                    for count, elapsed in pool.starmap(measure, jobs):
+                        totals[kind][0] += count
+                        totals[kind][1] += elapsed / args.workers  # rate = sum of the workers' rates
+                    number += 10_000
+        rates = {kind: count / elapsed for kind, (count, elapsed) in totals.items()}
+        print(f"hasher: {hasher.algorithm} m={hasher.memory_cost} KiB t={hasher.time_cost} p={hasher.parallelism}")
+        print(f"workers: {args.workers}, {args.seconds:.0f} s measured in {args.rounds} alternating rounds")
+        print(f"raw Argon2 verify:        {rates['hash']:7.1f} /s  ({totals['hash'][0]} runs)")
+        print(f"logins, password step:    {rates['step2']:7.1f} /s  ({totals['step2'][0]} logins)")
+        print(f"logins, both steps:       {rates['both']:7.1f} /s  ({totals['both'][0]} logins)")
+        print(f"ratio password step/hash: {rates['step2'] / rates['hash']:.2f}")
+        print(f"ratio both steps/hash:    {rates['both'] / rates['hash']:.2f}")
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Authentication events → audit rows (and their log lines), and the session
+consequences of password events. Receivers only call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account import signals as allauth_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from idp.adapter import audit_request, client_agent, client_ip
+from idp.emails import normalize_email
+from idp.selectors import account_by_email
+from idp.services import account_sessions_end
+from idp.sessions import CLIENT_AGENT_KEY, CLIENT_IP_KEY
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="connect.login")
+def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        # Copied to the session row's columns for the account page's session list.
+        request.session[CLIENT_IP_KEY] = client_ip(request)
+        request.session[CLIENT_AGENT_KEY] = client_agent(request)
+    audit_request(request, event="login.succeeded", user=user, email=user.email)
+
+
+@receiver(auth_signals.user_login_failed, dispatch_uid="connect.login_failed")
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # ``credentials`` is already cleansed by Django; we keep only the address.
+    email = normalize_email(str(credentials.get("email") or credentials.get("username") or ""))
+
+    audit_request(request, event="login.failed", user=account_by_email(email) if email else None, email=email)
+
+
+@receiver(auth_signals.user_logged_out, dispatch_uid="connect.logout")
+def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_request(request, event="logout", user=user, email=user.email)
+
+
+@receiver(allauth_signals.password_reset, dispatch_uid="connect.password_reset")
+def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit_request(request, event="password.reset_done", user=user, email=user.email)
+    # Whoever asked for the reset may have been in someone else's session: end them all.
+    account_sessions_end(user=user, reason="password_reset")
+
+
+@receiver(allauth_signals.password_changed, dispatch_uid="connect.password_changed")
+@receiver(allauth_signals.password_set, dispatch_uid="connect.password_set")
+def on_password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    audit_request(request, event="password.changed", user=user, email=user.email)
+    account_sessions_end(user=user, keep_session_key=request.session.session_key, reason="password_changed")
+
+
+@receiver(allauth_signals.email_confirmed, dispatch_uid="connect.email_confirmed")
+def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
+    audit_request(request, event="email.verified", user=email_address.user, email=email_address.email)
