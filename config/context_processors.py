@@ -5,4 +5,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_URL": settings.SITE_URL, "DEBUG": settings.DEBUG}
+    return {
+        "SITE_URL": settings.SITE_URL,
+        "DEBUG": settings.DEBUG,
+        "BANKID_ENABLED": getattr(settings, "BANKID_ENABLED", False),
+    }

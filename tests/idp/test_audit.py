@@ -45,6 +45,7 @@ def test_login_failure_success_logout_and_password_change_are_recorded(person: U
         ("login.succeeded", person.pk, "ada@example.com"),
         ("password.changed", person.pk, "ada@example.com"),
         ("sessions.ended", person.pk, ""),  # the other sessions, none here
+        ("oidc.tokens.revoked", person.pk, ""),  # and the refresh tokens of connected apps
         ("logout", person.pk, "ada@example.com"),
     ]
     failed = AuditEvent.objects.filter(event="login.failed").first()

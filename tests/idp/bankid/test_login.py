@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 import pytest
 import requests
-from django.contrib.sessions.models import Session
+from django.conf import settings
 
 from hrm import services as hrm_services
 from idp.audit.models import AuditEvent
@@ -66,7 +67,8 @@ def test_linked_employee_logs_in_and_lands_on_next(site: str, bankid: BankIdSim)
     assert account.status_code == 200 and "anna@example.com" in account.text
 
     # allauth's record of how this session authenticated (for amr/acr).
-    session = Session.objects.get(session_key=browser.cookies["connect_session"]).get_decoded()
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=browser.cookies["connect_session"])
+    session = store.load()
     assert [m["method"] for m in session["account_authentication_methods"]] == ["bankid"]
     event = AuditEvent.objects.get(event="bankid.login.succeeded")
     assert event.user == user
