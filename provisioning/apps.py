@@ -6,3 +6,9 @@ class ProvisioningConfig(AppConfig):
     name = "provisioning"
     verbose_name = _("Migration to Connect")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from hrm.hooks import register_home_banner
+        from provisioning.banner import home_banner
+
+        register_home_banner(home_banner)

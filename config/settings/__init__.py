@@ -9,6 +9,7 @@ from .accounts import *  # noqa: F403
 from .base import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .oauth import *  # noqa: F403
+from .provisioning import *  # noqa: F403
 from .saml import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tasks import *  # noqa: F403

@@ -27,4 +27,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Every periodic job, in one place.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-prune": {"task": "idp.audit.prune", "schedule": crontab(hour=3, minute=17)},
+    # Mails whose task was lost (broker outage) and stalled campaigns go out again.
+    "provisioning-outbox-requeue": {"task": "provisioning.outbox_requeue", "schedule": 120.0},
+    "provisioning-invitations-expire": {"task": "provisioning.invitations_expire", "schedule": crontab(minute=7)},
 }
