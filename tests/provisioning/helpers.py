@@ -34,7 +34,7 @@ def path_of(url: str) -> str:
 
 def mail_for(mailbox: SmtpSink, address: str, *, count: int = 1) -> EmailMessage:
     """The newest of ``count`` mails to ``address`` (waits for the worker)."""
-    mailbox.wait_for(lambda msgs: len([m for m in msgs if address in str(m["To"])]) >= count)
+    mailbox.wait_for(lambda msgs: len([m for m in msgs if address.lower() in str(m["To"]).lower()]) >= count)
     return mailbox.to(address)[-1]
 
 
