@@ -278,11 +278,11 @@ def invitation_send(*, employee: Employee, actor: User | None, via: str) -> Invi
     return invitation
 
 
-def _rate_limit(keys: list[str]) -> None:
+def _rate_limit(limits: list[tuple[str, int]]) -> None:
     window = settings.PROVISIONING_RESEND_WINDOW_SECONDS
-    for key in keys:
+    for key, limit in limits:
         cache.add(key, 0, timeout=window)
-        if cache.incr(key) > settings.PROVISIONING_RESEND_LIMIT:
+        if cache.incr(key) > limit:
             raise RateLimited(_("Too many new links were asked for. Please wait an hour and try again."))
 
 
@@ -293,7 +293,13 @@ def invitation_request_new_link(*, invitation_id: int, client: str) -> None:
     invitation = Invitation.objects.select_related("employee__company").filter(pk=invitation_id).first()
     if invitation is None:
         return  # answer as for any other: no hint about which ids exist
-    _rate_limit([f"prov:resend:inv:{invitation.pk}", f"prov:resend:ip:{client}"])
+    # Per client address too, but looser: a whole office shares one address.
+    _rate_limit(
+        [
+            (f"prov:resend:inv:{invitation.pk}", settings.PROVISIONING_RESEND_LIMIT),
+            (f"prov:resend:ip:{client}", settings.PROVISIONING_RESEND_CLIENT_LIMIT),
+        ]
+    )
     invitation_send(employee=invitation.employee, actor=None, via="self")
 
 

@@ -14,6 +14,8 @@ PROVISIONING_MAIL_RETRY_MAX_SECONDS = env_int("PROVISIONING_MAIL_RETRY_MAX_SECON
 PROVISIONING_MAIL_MAX_ATTEMPTS = env_int("PROVISIONING_MAIL_MAX_ATTEMPTS", 10)
 # An unsent outbox row older than this is queued again by the beat job (broker outage).
 PROVISIONING_OUTBOX_STALE_SECONDS = env_int("PROVISIONING_OUTBOX_STALE_SECONDS", 300)
-# A person may ask for a new link this often per window (per invitation and per client address).
+# A person may ask for a new link this often per window (per invitation), and
+# one client address this often for any invitations.
 PROVISIONING_RESEND_LIMIT = env_int("PROVISIONING_RESEND_LIMIT", 3)
+PROVISIONING_RESEND_CLIENT_LIMIT = env_int("PROVISIONING_RESEND_CLIENT_LIMIT", 30)
 PROVISIONING_RESEND_WINDOW_SECONDS = env_int("PROVISIONING_RESEND_WINDOW_SECONDS", 3600)

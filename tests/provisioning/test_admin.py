@@ -73,7 +73,9 @@ def test_staff_see_and_act_on_their_own_company_only(
     migration = CompanyMigration.objects.get(company=ours)
     page = client.get(f"/admin/provisioning/companymigration/{migration.pk}/campaign/").content.decode()
     assert "<polyline" in page and "<script>" not in page, "server-rendered SVG, no inline script"
-    other_page = client.get(f"/admin/provisioning/companymigration/{CompanyMigration.objects.get(company=theirs).pk}/campaign/")
+    other_page = client.get(
+        f"/admin/provisioning/companymigration/{CompanyMigration.objects.get(company=theirs).pk}/campaign/"
+    )
     assert other_page.status_code == 404
 
 

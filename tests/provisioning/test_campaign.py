@@ -90,7 +90,9 @@ def test_a_campaign_that_crashed_after_one_chunk_resumes_where_it_stopped(
     assert (campaign.processed, campaign.queued, campaign.skipped) == (5, 5, 0)
 
 
-def test_starting_is_audited_with_the_operator_and_refused_after_activation(celery_worker: Any, mailbox: SmtpSink) -> None:
+def test_starting_is_audited_with_the_operator_and_refused_after_activation(
+    celery_worker: Any, mailbox: SmtpSink
+) -> None:
     from tests.factories import UserFactory
 
     operator = UserFactory()

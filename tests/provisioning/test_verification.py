@@ -98,7 +98,7 @@ def test_an_existing_verified_account_is_reused_and_its_password_is_not_offered(
 def test_the_link_never_links_the_logged_in_account_nor_a_look_alike(
     celery_worker: Any, mailbox: SmtpSink, site: str, client: Client
 ) -> None:
-    # "аnna" with a Cyrillic а: another address, however alike it looks.
+    # "\u0430nna" with a Cyrillic a: another address, however alike it looks.
     look_alike = UserFactory(email="\u0430nna@example.com")
     EmailAddress.objects.create(user=look_alike, email=look_alike.email, primary=True, verified=True)
     client.force_login(look_alike)
@@ -135,7 +135,9 @@ def test_expired_and_altered_links_change_nothing_and_offer_a_new_link(
     assert person.connect_subject is not None
 
 
-def test_new_links_are_rate_limited(celery_worker: Any, mailbox: SmtpSink, site: str, client: Client, settings: Any) -> None:
+def test_new_links_are_rate_limited(
+    celery_worker: Any, mailbox: SmtpSink, site: str, client: Client, settings: Any
+) -> None:
     settings.PROVISIONING_RESEND_LIMIT = 2
     person, _link = invited(mailbox)
     invitation = Invitation.objects.get(employee=person)
