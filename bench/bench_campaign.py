@@ -105,7 +105,9 @@ def main() -> int:
     worker = subprocess.Popen(
         [python, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "--without-gossip",
          "--without-mingle", "-l", "warning", "-n", f"bench-{os.getpid()}@%h"],
-        cwd=ROOT, env={**os.environ, "DEBUG": "1"},
+        # Production settings: DEBUG off (cached template loader, no query log).
+        cwd=ROOT, env={**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-" + os.urandom(16).hex(),
+                       "SITE_URL": "https://connect.example.com"},
     )  # fmt: skip
     try:
         while not app.control.ping(timeout=0.5):
