@@ -66,6 +66,9 @@ def outbox_send(*, mail_id: int) -> str:
             mail.abandoned_at = timezone.now()
             mail.save(update_fields=["abandoned_at"])
             return "superseded"
+        # Sent while the rows are locked: a second copy of this task waits, then finds
+        # sent_at set. Only a crash between the SMTP answer and the commit could
+        # repeat a mail; nothing can lose one.
         now = timezone.now()
         invitation.expires_at = now + timedelta(days=settings.PROVISIONING_INVITATION_DAYS)
         _message(invitation).send()
@@ -81,13 +84,16 @@ def outbox_send(*, mail_id: int) -> str:
     return "sent"
 
 
-def outbox_failed(*, mail_id: int, error: str, give_up: bool) -> None:
-    """Record a failed attempt; after the last one the invitation is ``failed``."""
+def outbox_failed(*, mail_id: int, error: str) -> bool:
+    """Record a failed attempt. After PROVISIONING_MAIL_MAX_ATTEMPTS (counted on the
+    row, so re-queued copies of the task share one budget) the mail is abandoned and
+    the invitation is ``failed``; returns True then."""
     with transaction.atomic():
         mail = OutboxMail.objects.select_for_update().filter(pk=mail_id).first()
-        if mail is None or mail.sent_at is not None:
-            return
+        if mail is None or mail.sent_at is not None or mail.abandoned_at is not None:
+            return True
         mail.attempts += 1
+        give_up = mail.attempts >= settings.PROVISIONING_MAIL_MAX_ATTEMPTS
         mail.last_error = error[:200]
         mail.queued_at = timezone.now()
         if give_up:
@@ -108,6 +114,7 @@ def outbox_failed(*, mail_id: int, error: str, give_up: bool) -> None:
                 )
         mail.save()
     log.warning("provisioning.mail.failed", extra=kv(mail=mail_id, error=error[:200], give_up=give_up))
+    return give_up
 
 
 def outbox_stale_ids(*, limit: int = 5000) -> list[int]:

@@ -34,8 +34,7 @@ def send_invitation_mail(self: Task, mail_id: int) -> str:
         return mails.outbox_send(mail_id=mail_id)
     except MAIL_ERRORS as exc:
         attempt = self.request.retries + 1
-        give_up = attempt >= settings.PROVISIONING_MAIL_MAX_ATTEMPTS
-        mails.outbox_failed(mail_id=mail_id, error=type(exc).__name__, give_up=give_up)
+        give_up = mails.outbox_failed(mail_id=mail_id, error=type(exc).__name__)
         if give_up or self.request.is_eager:
             # Eager (no broker): the beat job picks the unsent row up later.
             return "failed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -70,3 +71,24 @@ def test_the_command_starts_the_preparation_and_refuses_unknown_companies() -> N
     assert CompanyMigration.objects.get(company=company).phase == Phase.PREPARING
     with pytest.raises(CommandError, match="no company"):
         call_command("provisioning", "start", "--company", "nope")
+
+
+def test_a_mail_that_keeps_failing_is_abandoned_and_the_invitation_marked_failed(settings: Any) -> None:
+    from provisioning import mails
+
+    settings.PROVISIONING_MAIL_MAX_ATTEMPTS = 2
+    employee = EmployeeFactory()
+    CompanyMigration.objects.create(company=employee.company, phase=Phase.PREPARING)
+    with transaction.atomic():
+        invitation = services.invitation_for_update(employee=employee)
+        mail = services._arm(invitation)
+        invitation.save()
+        mail.save()
+    assert mails.outbox_failed(mail_id=mail.pk, error="SMTPServerDisconnected") is False
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert mails.outbox_failed(mail_id=mail.pk, error="SMTPServerDisconnected") is True
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.FAILED
+    assert ProvisioningEvent.objects.filter(employee=employee, event="invitation.failed").exists()
+    assert mails.outbox_send(mail_id=mail.pk) == "nothing-to-do", "an abandoned mail is never sent"
