@@ -260,22 +260,29 @@ def invitation_send(*, employee: Employee, actor: User | None, via: str) -> Invi
             raise ProvisioningError(_("%(name)s is already linked to Connect.") % {"name": employee.full_name})
         key = normalize_email(employee.email)
         reason = skip_reason_for(employee, shared=shared_emails(company_id=employee.company_id, emails={key}))
-        if reason:
-            invitation.skip_reason = reason
-            if invitation.status != InvitationStatus.SKIPPED:
-                _invitation_set(invitation=invitation, to=InvitationStatus.SKIPPED, actor=actor,
-                                event="invitation.skipped", reason=reason.value)  # fmt: skip
-            raise ProvisioningError(
-                _("Not sent to %(name)s: %(reason)s.") % {"name": employee.full_name, "reason": reason.label}
+        if not reason:
+            invitation.skip_reason = SkipReason.NONE
+            mail = _arm(invitation)
+            _invitation_set(
+                invitation=invitation, to=InvitationStatus.PENDING, actor=actor, event="invitation.resend", via=via
             )
-        invitation.skip_reason = SkipReason.NONE
-        mail = _arm(invitation)
-        _invitation_set(
-            invitation=invitation, to=InvitationStatus.PENDING, actor=actor, event="invitation.resend", via=via
-        )
-        mail.save()
-        _queue_mails([mail.pk])
-    return invitation
+            mail.save()
+            _queue_mails([mail.pk])
+            return invitation
+        # Not mailable any more (left, address removed or now shared): any old link
+        # dies and the employee is listed with the reason. Committed, then refused.
+        invitation.skip_reason = reason
+        invitation.token_hash = ""
+        if invitation.status != InvitationStatus.SKIPPED:
+            _invitation_set(
+                invitation=invitation, to=InvitationStatus.SKIPPED, actor=actor,
+                event="invitation.skipped", reason=reason.value,
+            )  # fmt: skip
+        else:
+            invitation.save(update_fields=["skip_reason", "token_hash"])
+    raise ProvisioningError(
+        _("Not sent to %(name)s: %(reason)s.") % {"name": employee.full_name, "reason": reason.label}
+    )
 
 
 def _rate_limit(limits: list[tuple[str, int]]) -> None:

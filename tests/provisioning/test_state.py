@@ -92,3 +92,20 @@ def test_a_mail_that_keeps_failing_is_abandoned_and_the_invitation_marked_failed
     assert invitation.status == InvitationStatus.FAILED
     assert ProvisioningEvent.objects.filter(employee=employee, event="invitation.failed").exists()
     assert mails.outbox_send(mail_id=mail.pk) == "nothing-to-do", "an abandoned mail is never sent"
+
+
+def test_a_resend_to_an_employee_who_left_is_refused_lists_the_reason_and_kills_the_old_link() -> None:
+    employee = EmployeeFactory()
+    CompanyMigration.objects.create(company=employee.company, phase=Phase.PREPARING)
+    services.invitation_send(employee=employee, actor=None, via="admin")
+    employee.is_active = False
+    employee.save()
+    with pytest.raises(services.ProvisioningError):
+        services.invitation_send(employee=employee, actor=None, via="admin")
+    invitation = employee.invitation
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.skip_reason, invitation.token_hash) == (
+        InvitationStatus.SKIPPED,
+        "inactive",
+        "",
+    )
