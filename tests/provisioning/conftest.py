@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Iterator
 
@@ -22,9 +24,11 @@ def _worker_idle_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     from config.celery import app
 
+    # Only our worker (named in tests/support/fixtures.py): another on the broker is not ours to wait for.
+    name = f"test-{os.getpid()}@{socket.gethostname()}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        inspect = app.control.inspect(timeout=0.5)
+        inspect = app.control.inspect(timeout=0.5, destination=[name])
         busy = [inspect.active(), inspect.scheduled(), inspect.reserved()]
         if all(reply is not None and not any(reply.values()) for reply in busy):
             return
