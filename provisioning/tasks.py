@@ -65,3 +65,15 @@ def outbox_requeue() -> int:
 @shared_task(name="provisioning.invitations_expire")
 def invitations_expire() -> int:
     return services.invitations_expire()
+
+
+@shared_task(name="provisioning.activations_due")
+def activations_due() -> int:
+    """Beat: scheduled switches whose moment has come."""
+    return len(services.activations_due())
+
+
+@shared_task(name="provisioning.activation_reminders")
+def activation_reminders() -> int:
+    """Beat: the reminder PROVISIONING_REMINDER_DAYS before a scheduled switch."""
+    return services.activation_reminders()
