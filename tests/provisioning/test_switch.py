@@ -76,16 +76,20 @@ def test_a_legacy_company_cannot_be_activated_before_preparing() -> None:
 
 
 def test_after_activation_the_legacy_form_refuses_even_the_right_password() -> None:
-    company = preparing()
+    company, untouched = preparing(), preparing()
     EmployeeFactory(company=company, legacy_username="anna")
+    EmployeeFactory(company=company, legacy_username="admin", is_hrm_admin=True)
+    EmployeeFactory(company=untouched, legacy_username="anna")
     assert legacy_post(company, "anna", PASSWORD).status_code == 302  # works while preparing
     services.company_activate(company=company, actor=None)
-    for password in (PASSWORD, "wrong"):
-        browser = legacy_post(company, "anna", password, HTTP_ACCEPT="text/html")
-        script = legacy_post(company, "anna", password)
+    for username, password in (("anna", PASSWORD), ("admin", PASSWORD), ("anna", "wrong"), ("nobody", "x")):
+        browser = legacy_post(company, username, password, HTTP_ACCEPT="text/html")
+        script = legacy_post(company, username, password)
         assert browser.status_code == script.status_code == 410
         text = browser.content.decode()
         assert "now uses Connect" in text and f"/hrm/{company.slug}/login/" in text
+    # Another company's legacy login is not touched.
+    assert legacy_post(untouched, "anna", PASSWORD).status_code == 302
     # And the service itself, even if the method were flipped behind the switch's back.
     Company.objects.filter(pk=company.pk).update(login_method=LoginMethod.LEGACY)
     with pytest.raises(hrm_services.LegacyLoginFailed):

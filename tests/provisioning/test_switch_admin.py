@@ -97,6 +97,7 @@ def test_schedule_from_the_admin_then_the_reminder_goes_out_once_and_the_switch_
     client.post(switch_url(company, "schedule"), {"at": at.strftime("%Y-%m-%dT%H:%M")})
     migration = CompanyMigration.objects.get(company=company)
     assert migration.planned_activation_at is not None and migration.planned_by == staff
+    assert ProvisioningEvent.objects.filter(company=company, event="activation.scheduled", actor=staff).exists()
     bad = client.post(switch_url(company, "schedule"), {"at": "next tuesday"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "Enter a date and time" in bad.content.decode()
 
