@@ -106,3 +106,9 @@ def invitations_for_export(queryset: QuerySet[Invitation]) -> Iterator[Invitatio
     return (
         queryset.select_related("employee", "company").order_by("company_id", "employee_id").iterator(chunk_size=2000)
     )
+
+
+# The readiness report has its own module; this is where callers find it.
+from provisioning.readiness import Readiness, company_readiness  # noqa: E402
+
+__all__ = ["Readiness", "company_progress", "company_readiness", "scope", "staff_company_ids"]
