@@ -12,3 +12,21 @@ class OidcConfig(AppConfig):
         from idp.oidc import signals
 
         signals.connect()
+        _hide_token_tables_from_admin()
+
+
+def _hide_token_tables_from_admin() -> None:
+    """Tokens are never shown in the admin (SECURITY.md), not even as hashes: the
+    toolkit registers its token tables there; take them away again. A person's
+    tokens are ended from "Connected applications" or by deactivating them."""
+    from django.contrib import admin
+    from oauth2_provider.models import (
+        get_access_token_model,
+        get_grant_model,
+        get_id_token_model,
+        get_refresh_token_model,
+    )
+
+    for model in (get_access_token_model(), get_refresh_token_model(), get_id_token_model(), get_grant_model()):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
