@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 from config.errors import ApplicationError
 from idp import throttle
 from idp.emails import normalize_email
+from idp.federation.selectors import identity_provider_for_email
+from idp.federation.views import federation_redirect
 from idp.forms import LoginEmailForm, ProfileForm
 from idp.selectors import account_recent_events, account_sessions
 from idp.services import account_profile_update, account_session_end, account_sessions_end
@@ -56,6 +58,10 @@ def login_email(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = LoginEmailForm(request.POST)
         if form.is_valid():
+            federated = identity_provider_for_email(normalize_email(form.cleaned_data["login"]))
+            if federated is not None:
+                # Company SSO: the company's own IdP signs this person in, not a password.
+                return federation_redirect(request, federated, email=normalize_email(form.cleaned_data["login"]))
             response = redirect(_with_next(reverse("idp:login_password"), request))
             response.set_signed_cookie(
                 LOGIN_EMAIL_COOKIE,

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from allauth.account.utils import get_next_redirect_url
+from django.http import HttpRequest, HttpResponseBase
+
+from idp.federation.models import IdentityProvider
+
+
+def federation_redirect(request: HttpRequest, federated: IdentityProvider, *, email: str) -> HttpResponseBase:
+    """Start the sign-in at the company's IdP through allauth (state, nonce, PKCE),
+    from the step-1 POST itself so that no GET can start it (login CSRF).
+    ``next`` is kept only when it is a safe local URL; ``login_hint`` (OIDC Core
+    §3.1.2.1) spares the person typing their address twice."""
+    provider = federated.social_app.get_provider(request)
+    auth_params = provider.get_auth_params()
+    if federated.social_app.provider == "openid_connect":
+        auth_params["login_hint"] = email
+    return provider.redirect(request, process="login", next_url=get_next_redirect_url(request), auth_params=auth_params)
