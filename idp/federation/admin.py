@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from idp.federation.models import FederatedDomain, IdentityProvider, normalize_domain
 from idp.saml.admin import SuperuserOnly
@@ -44,6 +45,6 @@ class IdentityProviderAdmin(SuperuserOnly):
     search_fields = ("name", "organization_key", "domains__domain")
     inlines = (FederatedDomainInline,)
 
-    @admin.display(description="domains")
+    @admin.display(description=_("email domains"))
     def domain_list(self, obj: IdentityProvider) -> str:
         return ", ".join(obj.domains.values_list("domain", flat=True))
