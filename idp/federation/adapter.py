@@ -6,8 +6,6 @@ this adapter decides who may come in, through idp.federation.services.
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
@@ -25,14 +23,22 @@ from idp.federation.services import (
 )
 
 
-def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
-    """The upstream's claims about the person: the userinfo response when there is
-    one (OIDC Core §5.3), else the verified ID token (§3.1.3.7), else SAML attributes."""
+def asserted_email(sociallogin: SocialLogin) -> tuple[str, bool]:
+    """The address upstream vouches for, and whether it says it verified it.
+
+    OpenID Connect: the userinfo response when there is one (OIDC Core §5.3),
+    else the validated ID token (§3.1.3.7), and only a boolean ``true``
+    ``email_verified`` counts (§5.1). SAML has no standard claim: the app's
+    ``attribute_mapping`` must map an ``email_verified`` attribute, which allauth
+    reads as a boolean; without one the address is not trusted."""
     data = sociallogin.account.extra_data or {}
     for key in ("userinfo", "id_token"):
         if isinstance(data.get(key), dict) and data[key]:
-            return dict(data[key])
-    return dict(data)
+            return claims_email(data[key])
+    addresses = sorted(sociallogin.email_addresses, key=lambda a: not a.primary)
+    if sociallogin.account.get_provider().id == "saml" and addresses:
+        return claims_email({"email": addresses[0].email, "email_verified": addresses[0].verified is True})
+    return claims_email({})
 
 
 class ConnectSocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -45,7 +51,7 @@ class ConnectSocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         provider = identity_provider_for_account_provider(sociallogin.account.provider)
-        email, verified = claims_email(_claims(sociallogin))
+        email, verified = asserted_email(sociallogin)
         linked_user = sociallogin.user if sociallogin.is_existing else None
         ip, agent = client_ip(request), client_agent(request)
         try:

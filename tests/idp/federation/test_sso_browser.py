@@ -35,9 +35,7 @@ def test_sso_login_in_the_browser(page: Any, site: str, upstream: UpstreamIdP, f
     screenshot(page, "sso-logged-in")
 
 
-def test_sso_refusal_in_the_browser_is_a_clear_page(
-    page: Any, site: str, upstream: UpstreamIdP, federate: Any
-) -> None:
+def test_sso_refusal_in_the_browser_is_a_clear_page(page: Any, site: str, upstream: UpstreamIdP, federate: Any) -> None:
     federate("examplecorp", "examplecorp.se")
     upstream.identity = {"sub": "upstream-new", "email": "new@examplecorp.se", "email_verified": True}
     page.goto(f"{site}/accounts/login/")

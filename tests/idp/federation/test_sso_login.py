@@ -29,6 +29,12 @@ _FORM = re.compile(r"<form method='post' action='/authorize'>(.*?)</form>", re.S
 _HIDDEN = re.compile(r'name="([^"]+)" value="([^"]*)"')
 
 
+def new_browser(language: str = "en") -> requests.Session:
+    browser = requests.Session()
+    browser.headers["Accept-Language"] = language
+    return browser
+
+
 def start_sso(browser: requests.Session, site: str, email: str, next_url: str = "/account/") -> requests.Response:
     """Step 1 of Connect's login with a company address: lands on the upstream's page."""
     step1 = browser.get(f"{site}/accounts/login/", params={"next": next_url})
@@ -64,7 +70,7 @@ def test_round_trip_signs_in_the_provisioned_account_without_a_password(
     user = account_create(email="anna@examplecorp.se", email_verified=True, display_name="Anna")
     assert not user.has_usable_password()
     upstream.identity = {"sub": "upstream-anna", "email": "Anna@ExampleCorp.se", "email_verified": True}
-    browser = requests.Session()
+    browser = new_browser()
 
     page = start_sso(browser, site, "anna@examplecorp.se")
     # Step 1 went to the company's IdP, not to Connect's password step.
@@ -87,7 +93,7 @@ def test_round_trip_signs_in_the_provisioned_account_without_a_password(
     assert AuditEvent.objects.filter(event="federation.linked", user=user).count() == 1
 
     # Again, from another browser: the same account, no second link, no new account.
-    again = requests.Session()
+    again = new_browser()
     assert continue_upstream(again, start_sso(again, site, "anna@examplecorp.se")).url == f"{site}/account/"
     assert User.objects.count() == 1
     assert SocialAccount.objects.count() == 1
@@ -96,14 +102,14 @@ def test_round_trip_signs_in_the_provisioned_account_without_a_password(
 
 def test_other_domains_still_get_the_password_step(site: str, federate: Any) -> None:
     federate("examplecorp", "examplecorp.se")
-    page = start_sso(requests.Session(), site, "someone@elsewhere.se")
+    page = start_sso(new_browser(), site, "someone@elsewhere.se")
     assert page.url.startswith(f"{site}/accounts/login/password/")
 
 
 def test_unverified_email_upstream_is_refused(site: str, upstream: UpstreamIdP, federate: Any) -> None:
     federate("examplecorp", "examplecorp.se")
     account_create(email="anna@examplecorp.se", email_verified=True)
-    browser = requests.Session()
+    browser = new_browser()
     for verified in (False, "true", None):
         upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se"}
         if verified is not None:
@@ -122,7 +128,7 @@ def test_an_upstream_cannot_sign_in_someone_of_another_company(site: str, upstre
     account_create(email="bo@beta.se", email_verified=True)
     # Alpha's IdP asserts (verified!) an address in Beta's domain.
     upstream.identity = {"sub": "alpha-1", "email": "bo@beta.se", "email_verified": True}
-    browser = requests.Session()
+    browser = new_browser()
     page = start_sso(browser, site, "eve@alpha.se")
     assert "/oidc/alpha/login/callback/" in parse_qs(urlsplit(page.url).query)["redirect_uri"][0]
     answer = continue_upstream(browser, page)
@@ -133,13 +139,19 @@ def test_an_upstream_cannot_sign_in_someone_of_another_company(site: str, upstre
     assert browser.get(f"{site}/account/").url.startswith(f"{site}/accounts/login/")
 
 
-def test_unknown_person_is_told_to_ask_their_administrator(site: str, upstream: UpstreamIdP, federate: Any) -> None:
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Ask your administrator to give you access"), ("sv", "Be din administratör om åtkomst")],
+)
+def test_unknown_person_is_told_to_ask_their_administrator(
+    site: str, upstream: UpstreamIdP, federate: Any, language: str, words: str
+) -> None:
     federate("examplecorp", "examplecorp.se")
     upstream.identity = {"sub": "upstream-new", "email": "new@examplecorp.se", "email_verified": True}
-    browser = requests.Session()
+    browser = new_browser(language)
     answer = continue_upstream(browser, start_sso(browser, site, "new@examplecorp.se"))
     assert answer.status_code == 403
-    assert "Ask your administrator" in answer.text
+    assert words in answer.text
     assert not User.objects.exists()
     assert not SocialAccount.objects.exists()
 
@@ -148,7 +160,7 @@ def test_account_with_unverified_address_is_not_matched(site: str, upstream: Ups
     federate("examplecorp", "examplecorp.se")
     account_create(email="anna@examplecorp.se", email_verified=False)
     upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
-    browser = requests.Session()
+    browser = new_browser()
     answer = continue_upstream(browser, start_sso(browser, site, "anna@examplecorp.se"))
     assert answer.status_code == 403
     assert User.objects.count() == 1
@@ -162,11 +174,11 @@ def test_a_linked_upstream_identity_cannot_switch_to_another_account(
     anna = account_create(email="anna@examplecorp.se", email_verified=True)
     account_create(email="boss@examplecorp.se", email_verified=True)
     upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
-    first = requests.Session()
+    first = new_browser()
     assert continue_upstream(first, start_sso(first, site, "anna@examplecorp.se")).url == f"{site}/account/"
     # Upstream now claims Anna's identity (same sub) is the boss.
     upstream.identity = {"sub": "upstream-anna", "email": "boss@examplecorp.se", "email_verified": True}
-    second = requests.Session()
+    second = new_browser()
     answer = continue_upstream(second, start_sso(second, site, "boss@examplecorp.se"))
     assert answer.status_code == 403
     assert "already linked to another Connect account" in answer.text
