@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from allauth.socialaccount.models import SocialApp
@@ -10,6 +10,7 @@ from django.test import Client
 
 from idp.federation.models import FederatedDomain, IdentityProvider
 from idp.federation.selectors import identity_provider_for_email
+from idp.models import User
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _form(app: SocialApp, key: str, *domains: str) -> dict[str, Any]:
 @pytest.fixture
 def superuser_client() -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True, preferred_language="en"))
+    client.force_login(cast(User, UserFactory(is_staff=True, is_superuser=True, preferred_language="en")))
     return client
 
 
@@ -72,7 +73,7 @@ def test_a_malformed_domain_is_refused_with_a_message(superuser_client: Client, 
 
 def test_staff_who_are_not_superusers_cannot_see_or_add_providers() -> None:
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=False))
+    client.force_login(cast(User, UserFactory(is_staff=True, is_superuser=False)))
     assert client.get("/admin/idp_federation/identityprovider/").status_code == 403
     assert client.post(ADD, _form(_app("d"), "d", "d.se")).status_code == 403
     assert not IdentityProvider.objects.exists()
