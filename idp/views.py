@@ -95,6 +95,12 @@ class LoginPasswordView(LoginView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST" and throttle.flood_refused(request):
             return respond_429(request)
+        if request.method == "POST" and (
+            federated := identity_provider_for_email(normalize_email(request.POST.get("login", "")))
+        ):
+            # A company that signs its people in itself decides who gets in (offboarding
+            # upstream must end access here too): no Connect password for its domains.
+            return federation_redirect(request, federated, email=normalize_email(request.POST["login"]))
         if not request.user.is_authenticated and request.method == "GET" and not _typed_email(request):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)

@@ -20,6 +20,7 @@ from django.utils.module_loading import import_string
 from idp.audit.models import AuditEvent
 from idp.models import User
 from idp.services import account_create
+from tests.factories import PASSWORD
 from tests.support.login import csrf_token
 from tests.support.upstream_idp import UpstreamIdP
 
@@ -183,3 +184,20 @@ def test_a_linked_upstream_identity_cannot_switch_to_another_account(
     assert answer.status_code == 403
     assert "already linked to another Connect account" in answer.text
     assert SocialAccount.objects.get().user_id == anna.pk
+
+
+def test_a_connect_password_does_not_bypass_the_company_idp(site: str, upstream: UpstreamIdP, federate: Any) -> None:
+    """Posting straight to the password step with a company address and a valid
+    password signs nobody in: the company's IdP decides (it may have offboarded them)."""
+    federate("examplecorp", "examplecorp.se")
+    account_create(email="anna@examplecorp.se", password=PASSWORD, email_verified=True)
+    browser = new_browser()
+    step1 = browser.get(f"{site}/accounts/login/")
+    answer = browser.post(
+        f"{site}/accounts/login/password/",
+        data={"csrfmiddlewaretoken": csrf_token(step1.text), "login": "anna@examplecorp.se", "password": PASSWORD},
+        headers={"Referer": step1.url},
+    )
+    assert answer.url.startswith(f"{upstream.issuer}/authorize?")
+    assert not session_methods(browser)
+    assert browser.get(f"{site}/account/").url.startswith(f"{site}/accounts/login/")
