@@ -201,3 +201,33 @@ def test_a_connect_password_does_not_bypass_the_company_idp(site: str, upstream:
     assert answer.url.startswith(f"{upstream.issuer}/authorize?")
     assert not session_methods(browser)
     assert browser.get(f"{site}/account/").url.startswith(f"{site}/accounts/login/")
+
+
+def test_next_outside_connect_is_not_followed(site: str, upstream: UpstreamIdP, federate: Any) -> None:
+    federate("examplecorp", "examplecorp.se")
+    account_create(email="anna@examplecorp.se", email_verified=True)
+    upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
+    browser = new_browser()
+    page = start_sso(browser, site, "anna@examplecorp.se", next_url="https://evil.example/steal")
+    assert continue_upstream(browser, page).url == f"{site}/account/"
+
+
+def test_a_forged_callback_signs_nobody_in(site: str, upstream: UpstreamIdP, federate: Any) -> None:
+    """A callback whose state this browser never started (login CSRF, OAuth 2.0
+    RFC 6749 §10.12) gets allauth's error page, not a session."""
+    federate("examplecorp", "examplecorp.se")
+    account_create(email="anna@examplecorp.se", email_verified=True)
+    upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
+    victim, attacker = new_browser(), new_browser()
+    page = start_sso(attacker, site, "anna@examplecorp.se")
+    match = _FORM.search(page.text)
+    assert match
+    fields = {k: v.replace("&amp;", "&") for k, v in _HIDDEN.findall(match.group(1))}
+    # The attacker gets a code at the upstream, then hands the callback URL to the victim.
+    to_callback = attacker.post(f"{upstream.issuer}/authorize", data=fields, allow_redirects=False)
+    answer = victim.get(to_callback.headers["Location"])
+    assert 400 <= answer.status_code < 500  # allauth: "Third-party login failure"
+    assert "/account/" not in answer.url
+    assert not session_methods(victim)
+    assert upstream.token_requests == 0
+    assert not SocialAccount.objects.exists()
