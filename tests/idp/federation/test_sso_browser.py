@@ -32,6 +32,7 @@ def test_sso_login_in_the_browser(page: Any, site: str, upstream: UpstreamIdP, f
 
     page.wait_for_url(f"{site}/account/")
     assert page.get_by_text("anna@examplecorp.se").first.is_visible()
+    assert page.get_by_text("Signed in with your company account").is_visible()
     screenshot(page, "sso-logged-in")
 
 
