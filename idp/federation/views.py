@@ -12,7 +12,9 @@ def federation_redirect(request: HttpRequest, federated: IdentityProvider, *, em
     ``next`` is kept only when it is a safe local URL; ``login_hint`` (OIDC Core
     §3.1.2.1) spares the person typing their address twice."""
     provider = federated.social_app.get_provider(request)
-    auth_params = provider.get_auth_params()
+    next_url = get_next_redirect_url(request)
     if federated.social_app.provider == "openid_connect":
-        auth_params["login_hint"] = email
-    return provider.redirect(request, process="login", next_url=get_next_redirect_url(request), auth_params=auth_params)
+        auth_params = {**provider.get_auth_params(), "login_hint": email}
+        return provider.redirect(request, process="login", next_url=next_url, auth_params=auth_params)
+    # SAML: python3-saml builds and signs the AuthnRequest (SAML Core §3.4.1).
+    return provider.redirect(request, process="login", next_url=next_url)
