@@ -65,6 +65,7 @@ class UpstreamIdP:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server = None
 
     @property
     def discovery_url(self) -> str:

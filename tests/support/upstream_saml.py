@@ -85,6 +85,7 @@ class UpstreamSamlIdP:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server = None
         shutil.rmtree(self._folder, ignore_errors=True)
 
     @property

@@ -231,3 +231,12 @@ def test_a_forged_callback_signs_nobody_in(site: str, upstream: UpstreamIdP, fed
     assert not session_methods(victim)
     assert upstream.token_requests == 0
     assert not SocialAccount.objects.exists()
+
+
+def test_an_unreachable_company_idp_gets_a_clear_page(site: str, upstream: UpstreamIdP, federate: Any) -> None:
+    federate("examplecorp", "examplecorp.se")
+    upstream.stop()
+    answer = start_sso(new_browser(), site, "anna@examplecorp.se")
+    assert answer.status_code == 502
+    assert "could not be reached" in answer.text
+    assert "Traceback" not in answer.text
