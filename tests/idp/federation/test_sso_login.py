@@ -26,8 +26,8 @@ from tests.support.upstream_idp import UpstreamIdP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-_FORM = re.compile(r"<form method='post' action='/authorize'>(.*?)</form>", re.S)
-_HIDDEN = re.compile(r'name="([^"]+)" value="([^"]*)"')
+UPSTREAM_FORM = re.compile(r"<form method='post' action='/authorize'>(.*?)</form>", re.S)
+HIDDEN_FIELD = re.compile(r'name="([^"]+)" value="([^"]*)"')
 
 
 def new_browser(language: str = "en") -> requests.Session:
@@ -48,9 +48,9 @@ def start_sso(browser: requests.Session, site: str, email: str, next_url: str = 
 
 def continue_upstream(browser: requests.Session, upstream_page: requests.Response) -> requests.Response:
     """Press "Continue" on the upstream's sign-in page; follow back to Connect."""
-    match = _FORM.search(upstream_page.text)
+    match = UPSTREAM_FORM.search(upstream_page.text)
     assert match, upstream_page.text[:500]
-    fields = dict(_HIDDEN.findall(match.group(1)))
+    fields = dict(HIDDEN_FIELD.findall(match.group(1)))
     return browser.post(
         f"{urlsplit(upstream_page.url)._replace(path='/authorize', query='').geturl()}",
         data={k: v.replace("&amp;", "&") for k, v in fields.items()},
@@ -220,9 +220,9 @@ def test_a_forged_callback_signs_nobody_in(site: str, upstream: UpstreamIdP, fed
     upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
     victim, attacker = new_browser(), new_browser()
     page = start_sso(attacker, site, "anna@examplecorp.se")
-    match = _FORM.search(page.text)
+    match = UPSTREAM_FORM.search(page.text)
     assert match
-    fields = {k: v.replace("&amp;", "&") for k, v in _HIDDEN.findall(match.group(1))}
+    fields = {k: v.replace("&amp;", "&") for k, v in HIDDEN_FIELD.findall(match.group(1))}
     # The attacker gets a code at the upstream, then hands the callback URL to the victim.
     to_callback = attacker.post(f"{upstream.issuer}/authorize", data=fields, allow_redirects=False)
     answer = victim.get(to_callback.headers["Location"])
