@@ -11,8 +11,7 @@ import pytest
 
 from idp.services import account_create
 from tests.e2e.oidc_client import authorize, pkce_pair, redeem, redirect_params, register, verify_id_token
-from tests.idp.federation.test_sso_login import UPSTREAM_FORM, HIDDEN_FIELD, new_browser
-from tests.support.federation import federate, upstream  # noqa: F401 (fixtures)
+from tests.idp.federation.test_sso_login import HIDDEN_FIELD, UPSTREAM_FORM, new_browser
 from tests.support.login import csrf_token
 from tests.support.upstream_idp import UpstreamIdP
 
