@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from idp.federation.models import FederatedDomain, IdentityProvider, normalize_domain
+from idp.federation.services import identity_provider_audit
+from idp.models import User
 from idp.saml.admin import SuperuserOnly
 
 
@@ -48,3 +50,15 @@ class IdentityProviderAdmin(SuperuserOnly):
     @admin.display(description=_("email domains"))
     def domain_list(self, obj: IdentityProvider) -> str:
         return ", ".join(obj.domains.values_list("domain", flat=True))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        identity_provider_audit(provider=form.instance, actor=_actor(request), action="changed" if change else "added")
+
+    def delete_model(self, request: HttpRequest, obj: IdentityProvider) -> None:
+        identity_provider_audit(provider=obj, actor=_actor(request), action="deleted")
+        super().delete_model(request, obj)
+
+
+def _actor(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None

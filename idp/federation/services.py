@@ -131,3 +131,16 @@ def federated_login_record(
         user_agent=user_agent,
         identity_provider=provider.organization_key,
     )
+
+
+def identity_provider_audit(*, provider: IdentityProvider, actor: User | None, action: str) -> None:
+    """Audit a change to whom an upstream may vouch for (SECURITY.md, Admin). The admin
+    calls it inside its own transaction, after the domains are saved."""
+    audit_record(
+        event=f"federation.provider_{action}",
+        actor=actor,
+        identity_provider=provider.organization_key,
+        social_app=provider.social_app_id,
+        active=provider.is_active,
+        domains=sorted(provider.domains.values_list("domain", flat=True)) if action != "deleted" else [],
+    )

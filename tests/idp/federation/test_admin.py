@@ -8,6 +8,7 @@ import pytest
 from allauth.socialaccount.models import SocialApp
 from django.test import Client
 
+from idp.audit.models import AuditEvent
 from idp.federation.models import FederatedDomain, IdentityProvider
 from idp.federation.selectors import identity_provider_for_email
 from idp.models import User
@@ -52,6 +53,9 @@ def test_superuser_adds_a_provider_and_domains_are_normalised(superuser_client: 
     assert sorted(provider.domains.values_list("domain", flat=True)) == ["acme-group.com", "acme.se"]
     assert identity_provider_for_email("Anna@ACME.se") == provider
     assert identity_provider_for_email("anna@other.se") is None
+    row = AuditEvent.objects.get(event="federation.provider_added")
+    assert row.actor is not None and row.actor.is_superuser
+    assert row.data["domains"] == ["acme-group.com", "acme.se"]
 
 
 def test_a_domain_belongs_to_one_company_only(superuser_client: Client) -> None:
