@@ -240,3 +240,26 @@ def test_an_unreachable_company_idp_gets_a_clear_page(site: str, upstream: Upstr
     assert answer.status_code == 502
     assert "could not be reached" in answer.text
     assert "Traceback" not in answer.text
+
+
+def test_an_upstream_app_without_a_company_entry_signs_nobody_in(
+    site: str, upstream: UpstreamIdP, federate: Any
+) -> None:
+    """allauth's own provider URL, for an app that is not (or no longer) a company IdP."""
+    provider = federate("examplecorp", "examplecorp.se")
+    provider.is_active = False
+    provider.save(update_fields=["is_active"])
+    account_create(email="anna@examplecorp.se", email_verified=True)
+    upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
+    browser = new_browser()
+    step1 = browser.get(f"{site}/accounts/login/")
+    page = browser.post(
+        f"{site}/accounts/oidc/examplecorp/login/",
+        data={"csrfmiddlewaretoken": csrf_token(step1.text), "process": "login"},
+        headers={"Referer": step1.url},
+    )
+    answer = continue_upstream(browser, page)
+    assert answer.status_code == 403
+    assert "not set up in Connect" in answer.text
+    assert not session_methods(browser)
+    assert not SocialAccount.objects.exists()
