@@ -7,6 +7,8 @@ import uuid
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
@@ -51,6 +53,35 @@ def company_set_login_method(*, company: Company, method: LoginMethod) -> Compan
     company.login_method = method
     log.info("hrm.company.login_method", extra=kv(company=company.slug, method=method.value))
     return company
+
+
+# Django treats a hash that starts with "!" as unusable (check_password is False).
+# A retired hash keeps the old one behind this prefix, so an operator's rollback
+# can give the company its legacy login back without a password reset for all.
+RETIRED_PREFIX = "!retired:"
+
+
+@transaction.atomic
+def company_retire_legacy_passwords(*, company: Company) -> int:
+    """Make every legacy password hash of ``company`` unusable. Idempotent."""
+    retired = (
+        Employee.objects.filter(company=company)
+        .exclude(legacy_password_hash="")
+        .exclude(legacy_password_hash__startswith=RETIRED_PREFIX)
+        .update(legacy_password_hash=Concat(Value(RETIRED_PREFIX), F("legacy_password_hash")))
+    )
+    log.info("hrm.company.legacy_passwords_retired", extra=kv(company=company.slug, count=retired))
+    return retired
+
+
+@transaction.atomic
+def company_restore_legacy_passwords(*, company: Company) -> int:
+    """Undo ``company_retire_legacy_passwords`` (rollback). Idempotent."""
+    restored = Employee.objects.filter(company=company, legacy_password_hash__startswith=RETIRED_PREFIX).update(
+        legacy_password_hash=Substr("legacy_password_hash", len(RETIRED_PREFIX) + 1)
+    )
+    log.info("hrm.company.legacy_passwords_restored", extra=kv(company=company.slug, count=restored))
+    return restored
 
 
 def employee_set_password(*, employee: Employee, password: str | None) -> None:

@@ -42,8 +42,10 @@ def callback(request: HttpRequest) -> HttpResponse:
         return _failed(request, company, status=502)
     employee = selectors.employee_by_subject(company=company, subject=identity.subject)
     if employee is None or not employee.is_active:
-        log.info("hrm.oidc.not_linked", extra=kv(company=company.slug))
-        response = render(request, "hrm/connect_not_linked.html", {"company": company}, status=403)
+        # A linked employee who left gets their own page: the link stays, access does not.
+        template = "hrm/connect_not_linked.html" if employee is None else "hrm/connect_inactive.html"
+        log.info("hrm.oidc.not_linked", extra=kv(company=company.slug, inactive=employee is not None))
+        response = render(request, template, {"company": company}, status=403)
         response.delete_cookie(oidc.COOKIE, path=oidc.COOKIE_PATH)
         return response
     response = redirect("hrm:home", slug=company.slug)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from idp import throttle
@@ -43,7 +45,32 @@ def audit_request(request: HttpRequest | None, *, event: str, **fields: Any) -> 
     audit_record(event=event, ip_address=client_ip(request), user_agent=client_agent(request), **fields)
 
 
+def _resume_after_reset() -> str:
+    """The page a reset was asked from (an OIDC authorize URL, say), if it is ours.
+
+    The reset form posts it as ``resume``, not ``next``: allauth would send the
+    person to ``next`` straight after asking, before they read the mail."""
+    from allauth.core import context
+
+    request = getattr(context, "request", None)
+    resume = str(request.POST.get("resume", "")) if request is not None and request.method == "POST" else ""
+    # Only a path on this site (no scheme, no host): never an open redirect.
+    if resume.startswith("/") and url_has_allowed_host_and_scheme(resume, allowed_hosts=None):
+        return resume
+    return ""
+
+
 class ConnectAccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The same words whether the address has an account or not (no enumeration),
+        # and a way forward for the employee who never set a password or has no account.
+        "email_password_mismatch": _(
+            "The email address and/or password you specified are not correct. Never set a Connect password? "
+            "Choose “Forgot your password?”. No Connect account yet? Ask your administrator."
+        ),
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "CONNECT_OPEN_SIGNUP", True))
 
@@ -53,7 +80,11 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
     # builds its links from the request, so each mail's links are made here.
     def get_reset_password_from_key_url(self, key: str) -> str:
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
-        return site_url(path.replace("UID-KEY", quote(key)))
+        url = site_url(path.replace("UID-KEY", quote(key)))
+        # The reset keeps the login it interrupted: after the new password the
+        # person is signed in (ACCOUNT_LOGIN_ON_PASSWORD_RESET) and sent on.
+        resume = _resume_after_reset()
+        return f"{url}?{urlencode({'next': resume})}" if resume else url
 
     def get_email_confirmation_url(self, request: HttpRequest | None, emailconfirmation: Any) -> str:
         return site_url(reverse("account_confirm_email", args=[emailconfirmation.key]))

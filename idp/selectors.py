@@ -55,3 +55,9 @@ def account_recent_events(*, user: User, limit: int = 10) -> list[object]:
     from idp.audit.models import AuditEvent
 
     return list(AuditEvent.objects.filter(user=user).order_by("-created_at")[:limit])
+
+
+def accounts_with_password_count(subjects: object) -> int:
+    """How many of the accounts ``subjects`` (ids, or a subquery of them) have a usable
+    password. Django marks an unusable one with a leading "!" (set_unusable_password)."""
+    return User.objects.filter(pk__in=subjects).exclude(password="").exclude(password__startswith="!").count()  # noqa: S106

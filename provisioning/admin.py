@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
 from hrm.models import Company
-from provisioning import linking, selectors, services
+from provisioning import absentees, linking, selectors, services
+from provisioning.admin_switch import SwitchAdminMixin
 from provisioning.audit import event_record
-from provisioning.models import CompanyMigration, CompanyStaff, Invitation, ProvisioningEvent
+from provisioning.models import CompanyMigration, CompanyStaff, ConnectEmployee, Invitation, ProvisioningEvent
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -185,8 +186,9 @@ def csv_response(rows: Any) -> StreamingHttpResponse:
 
 
 @admin.register(CompanyMigration)
-class CompanyMigrationAdmin(ScopedAdmin):
-    list_display = ("company", "phase", "phase_changed_at", "phase_changed_by", "campaign_link")
+class CompanyMigrationAdmin(SwitchAdminMixin, ScopedAdmin):
+    list_display = ("company", "phase", "planned_activation_at", "phase_changed_at", "phase_changed_by",
+                    "campaign_link", "switch_link")  # fmt: skip
     list_filter = ("phase",)
     actions = ("start_preparation",)
 
@@ -195,11 +197,16 @@ class CompanyMigrationAdmin(ScopedAdmin):
         url = reverse("admin:provisioning_campaign", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Progress"))
 
+    @admin.display(description=_("switch"))
+    def switch_link(self, obj: CompanyMigration) -> str:
+        url = reverse("admin:provisioning_switch", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Readiness and switch"))
+
     def get_urls(self) -> list[Any]:
         extra = [
             path("<int:pk>/campaign/", self.admin_site.admin_view(self.campaign_view), name="provisioning_campaign")
         ]
-        return extra + super().get_urls()
+        return extra + self.switch_urls() + super().get_urls()
 
     def campaign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         migration = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -233,6 +240,44 @@ class CompanyMigrationAdmin(ScopedAdmin):
                 self.message_user(request, _("Started: %(company)s") % {"company": migration.company}, messages.SUCCESS)
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
+        return None
+
+
+@admin.register(ConnectEmployee)
+class ConnectEmployeeAdmin(ScopedAdmin):
+    """Every employee of the administrator's companies, linked or not; the place to
+    provision those who were away ("Provision selected")."""
+
+    list_display = ("employee_number", "first_name", "last_name", "email", "company", "is_active", "linked")
+    list_filter = ("company", "is_active", ("connect_subject", admin.EmptyFieldListFilter))
+    search_fields = ("employee_number", "first_name", "last_name", "email")
+    list_select_related = ("company",)
+    fields = ("company", "employee_number", "first_name", "last_name", "email", "is_active", "connect_subject")
+    actions = ("provision_selected",)
+
+    @admin.display(description=_("linked to Connect"), boolean=True)
+    def linked(self, obj: ConnectEmployee) -> bool:
+        return obj.connect_subject is not None
+
+    @admin.action(description=_("Provision selected"), permissions=["provision"])
+    def provision_selected(self, request: HttpRequest, queryset: QuerySet[ConnectEmployee]) -> TemplateResponse | None:
+        if request.POST.get("post") != "yes":
+            return _confirm(
+                self, request, queryset, action="provision_selected", title=_("Provision selected"),
+                text=_(
+                    "Each selected employee gets a Connect account with the email address HRM has, linked to "
+                    "them, and a mail to choose a password. Employees without an address, or sharing one, are "
+                    "refused with the reason."
+                ),
+            )  # fmt: skip
+        done = 0
+        for employee in queryset.select_related("company"):
+            try:
+                absentees.employee_provision(employee=employee, actor=request.user)  # type: ignore[arg-type]
+                done += 1
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, _("Provisioned: %(n)d.") % {"n": done}, messages.SUCCESS)
         return None
 
 

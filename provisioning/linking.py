@@ -85,11 +85,16 @@ def invitation_check(*, invitation_id: int, token: str) -> Invitation:
 
 def invitation_confirm(*, invitation_id: int, token: str) -> Confirmed:
     """POST of the verification page. Two at once: the invitation row lock makes the
-    second wait, then find the link used — one account, one link."""
+    second wait, then find the link used — one account, one link.
+
+    Locks are taken on the invitation row only (``of=("self",)``), then the
+    company's migration row, then the employee: a lock on the joined company row
+    here would deadlock with an activation, which holds the migration row and
+    then updates the company (found by tests/provisioning/test_switch_admin.py)."""
     expired = False
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("employee", "company")
             .filter(pk=invitation_id)
             .first()
@@ -115,7 +120,7 @@ def _link(invitation: Invitation) -> Confirmed:
     migration = migration_for_update(company=invitation.company)
     if migration.phase not in (Phase.PREPARING, Phase.CONNECT):
         raise ProvisioningError(_("Your company is not preparing for Connect at the moment."))
-    employee = Employee.objects.select_for_update().select_related("company").get(pk=invitation.employee_id)
+    employee = Employee.objects.select_for_update(of=("self",)).select_related("company").get(pk=invitation.employee_id)
     if employee.connect_subject is not None or EmployeeLink.objects.filter(employee=employee).exists():
         raise _unusable("used", invitation.pk)
     address = invitation.email  # the address the mail went to, in normal form

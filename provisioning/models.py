@@ -42,6 +42,13 @@ class CompanyMigration(models.Model):
     )  # fmt: skip
     # Announced in the invitation mail when set (the switch issue schedules it).
     planned_activation_at = models.DateTimeField(_("planned switch to Connect"), null=True, blank=True)
+    # Who scheduled it: the beat job activates on their behalf (audited with them).
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("scheduled by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    # Set when the reminder before a scheduled switch was queued: it goes out once.
+    reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("company migration")
@@ -239,3 +246,50 @@ class ProvisioningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event}"
+
+
+class PasswordSetup(models.Model):
+    """A "set your password" link for an employee an administrator provisioned.
+
+    Same design as the invitation link (provisioning.tokens): a derived token of
+    which only a hash is stored, single use, expiring. Using it sets the password
+    and verifies the address the mail went to. The row is its own outbox entry:
+    ``sent_at`` is empty until the mail went out, and the beat job re-queues it.
+    """
+
+    employee = models.OneToOneField(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="password_setup"
+    )
+    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Connect account"), on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.CharField(_("email address"), max_length=254)
+    nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("link expires"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("provisioned by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    queued_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password setup link")
+        verbose_name_plural = _("password setup links")
+
+    def __str__(self) -> str:
+        return f"setup for {self.employee}"
+
+
+class ConnectEmployee(Employee):
+    """HRM's employees as the migration admin lists them (a proxy: no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("employee (Connect)")
+        verbose_name_plural = _("employees (Connect)")

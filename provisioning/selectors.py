@@ -121,3 +121,17 @@ def company_identity_provider(company: Company) -> IdentityProvider | None:
     """The company's own IdP (company SSO): the federation entry whose organisation
     key is the company's slug (idp.federation keeps that key opaque)."""
     return identity_provider_for_organization(company.slug)
+
+
+# The readiness report has its own module; this is where callers find it.
+from provisioning.readiness import Readiness, company_readiness  # noqa: E402
+
+__all__ = [
+    "Readiness",
+    "company_identity_provider",
+    "company_progress",
+    "company_readiness",
+    "company_sso_for",
+    "scope",
+    "staff_company_ids",
+]

@@ -328,3 +328,28 @@ def invitations_expire(*, now: datetime | None = None) -> int:
                 )
                 count += 1
     return count
+
+
+# The switch lives in its own module; these names are the public API of the app.
+from provisioning.switch import (  # noqa: E402
+    RollbackNotAllowed,
+    activation_reminders,
+    activations_due,
+    company_activate,
+    company_rollback,
+    company_schedule_activation,
+)
+
+__all__ = [
+    "ProvisioningError",
+    "RateLimited",
+    "RollbackNotAllowed",
+    "TransitionNotAllowed",
+    "activation_reminders",
+    "activations_due",
+    "company_activate",
+    "company_rollback",
+    "company_schedule_activation",
+    "company_start_preparation",
+    "invitation_send",
+]

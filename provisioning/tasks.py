@@ -46,12 +46,32 @@ def send_invitation_mail(self: Task, mail_id: int) -> str:
         raise self.retry(countdown=countdown, exc=exc) from None
 
 
+@shared_task(name="provisioning.send_setup_mail", bind=True, acks_late=True, max_retries=None)
+def send_setup_mail(self: Task, setup_id: int) -> str:
+    from provisioning import absentees
+
+    try:
+        return absentees.setup_mail_send(setup_id=setup_id)
+    except MAIL_ERRORS as exc:
+        if self.request.is_eager or self.request.retries + 1 >= settings.PROVISIONING_MAIL_MAX_ATTEMPTS:
+            return "failed"  # the beat job picks the unsent row up again
+        countdown = min(
+            settings.PROVISIONING_MAIL_RETRY_BASE_SECONDS * 2**self.request.retries,
+            settings.PROVISIONING_MAIL_RETRY_MAX_SECONDS,
+        )
+        raise self.retry(countdown=countdown, exc=exc) from None
+
+
 @shared_task(name="provisioning.outbox_requeue")
 def outbox_requeue() -> int:
     """Beat: re-queue mails whose task was lost, and resume stalled campaigns."""
+    from provisioning import absentees
+
     ids = mails.outbox_stale_ids()
     for pk in ids:
         send_invitation_mail.delay(pk)
+    for pk in absentees.setup_stale_ids():
+        send_setup_mail.delay(pk)
     stale = timezone.now() - timedelta(seconds=settings.PROVISIONING_OUTBOX_STALE_SECONDS)
     for campaign_id in Campaign.objects.filter(status=CampaignStatus.RUNNING, updated_at__lt=stale).values_list(
         "pk", flat=True
@@ -65,3 +85,15 @@ def outbox_requeue() -> int:
 @shared_task(name="provisioning.invitations_expire")
 def invitations_expire() -> int:
     return services.invitations_expire()
+
+
+@shared_task(name="provisioning.activations_due")
+def activations_due() -> int:
+    """Beat: scheduled switches whose moment has come."""
+    return len(services.activations_due())
+
+
+@shared_task(name="provisioning.activation_reminders")
+def activation_reminders() -> int:
+    """Beat: the reminder PROVISIONING_REMINDER_DAYS before a scheduled switch."""
+    return services.activation_reminders()

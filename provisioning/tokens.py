@@ -25,8 +25,13 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-def token_for(*, employee_id: int, nonce: str) -> str:
-    return salted_hmac(_SALT, f"{employee_id}:{nonce}", algorithm="sha256").hexdigest()
+# The administrator's "set your password" link (provisioning.absentees): same
+# design, another key, so one kind of link can never pass for the other.
+SETUP_SALT = "provisioning.setup.v1"
+
+
+def token_for(*, employee_id: int, nonce: str, salt: str = _SALT) -> str:
+    return salted_hmac(salt, f"{employee_id}:{nonce}", algorithm="sha256").hexdigest()
 
 
 def token_hash(token: str) -> str:

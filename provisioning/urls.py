@@ -10,5 +10,6 @@ urlpatterns = [
     path("verify/<int:pk>/<str:token>/", views.verify, name="verify"),
     path("new-link/<int:pk>/", views.new_link, name="new_link"),
     path("password/", views.password, name="password"),
+    path("setup/<int:pk>/<str:token>/", views.setup, name="setup"),
     path("banner/resend/", views.banner_resend, name="banner_resend"),
 ]

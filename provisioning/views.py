@@ -137,3 +137,31 @@ def banner_resend(request: HttpRequest) -> HttpResponse:
             status=429 if isinstance(exc, services.RateLimited) else 409,
         )
     return redirect(reverse("hrm:home", kwargs={"slug": slug}) + "?provisioning=sent")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    """The administrator's "set your password" link: GET shows the form, POST uses it."""
+    from provisioning import absentees
+
+    try:
+        setup_row = absentees.setup_check(setup_id=pk, token=token)
+    except absentees.SetupLinkUnusable as exc:
+        return render(request, "provisioning/setup_unusable.html", {"error": exc}, status=410)
+    errors: list[str] = []
+    if request.method == "POST":
+        new, again = request.POST.get("password1", ""), request.POST.get("password2", "")
+        if new != again:
+            errors = [str(_("The two passwords do not match."))]
+        else:
+            try:
+                absentees.setup_complete(setup_id=pk, token=token, password=new)
+            except ValidationError as exc:
+                errors = list(exc.messages)
+            except absentees.SetupLinkUnusable as exc:
+                return render(request, "provisioning/setup_unusable.html", {"error": exc}, status=410)
+            else:
+                return render(request, "provisioning/setup_done.html", {"setup": setup_row})
+    context = {"setup": setup_row, "errors": errors, "help_texts": password_validation.password_validators_help_texts()}
+    return render(request, "provisioning/setup.html", context, status=400 if errors else 200)

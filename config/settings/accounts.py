@@ -11,7 +11,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# A reset link proves the person reads the account's mail: they are signed in
+# after choosing the password, and an interrupted login (?next=) continues.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # No "remember me": the session cookie ends with the browser; the server-side
 # session keeps its idle timeout and absolute lifetime either way.

@@ -31,5 +31,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "oidc-keys-rotate": {"task": "idp.oidc.keys_rotate", "schedule": crontab(hour=2, minute=43)},
     # Mails whose task was lost (broker outage) and stalled campaigns go out again.
     "provisioning-outbox-requeue": {"task": "provisioning.outbox_requeue", "schedule": 120.0},
+    # Scheduled switches to Connect, and the reminder mail days before them.
+    "provisioning-activations-due": {"task": "provisioning.activations_due", "schedule": 60.0},
+    "provisioning-activation-reminders": {
+        "task": "provisioning.activation_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     "provisioning-invitations-expire": {"task": "provisioning.invitations_expire", "schedule": crontab(minute=7)},
 }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from idp.federation.models import IdentityProvider, email_domain
+from idp.federation.models import FederatedDomain, IdentityProvider, email_domain
 
 
 def identity_provider_for_email(email: str) -> IdentityProvider | None:
@@ -28,3 +28,8 @@ def identity_provider_for_account_provider(provider: str) -> IdentityProvider | 
         .filter(Q(social_app__provider_id=provider) | Q(social_app__provider=provider, social_app__provider_id=""))
         .first()
     )
+
+
+def federated_domains() -> list[str]:
+    """Every domain an active company IdP signs in (few: one or two per SSO company)."""
+    return list(FederatedDomain.objects.filter(identity_provider__is_active=True).values_list("domain", flat=True))

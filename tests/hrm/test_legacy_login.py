@@ -93,3 +93,16 @@ def test_a_company_on_connect_refuses_the_legacy_form_even_with_the_right_passwo
 
 def test_unknown_company_is_a_plain_404(client: Client) -> None:
     assert client.get("/hrm/no-such-company/login/").status_code == 404
+
+
+def test_the_admin_deactivation_ends_hrm_sessions_at_once(client: Client) -> None:
+    from tests.factories import UserFactory
+
+    employee = EmployeeFactory(legacy_username="leaver")
+    browser = Client()
+    browser.post(f"/hrm/{employee.company.slug}/login/", {"username": "leaver", "password": PASSWORD})
+    assert browser.get(f"/hrm/{employee.company.slug}/").status_code == 200
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.post("/admin/hrm/employee/", {"action": "deactivate", "_selected_action": [employee.pk]})
+    assert not HrmSession.objects.filter(employee=employee).exists()
+    assert browser.get(f"/hrm/{employee.company.slug}/").status_code == 302

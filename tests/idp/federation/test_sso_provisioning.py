@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from idp.models import User
+from provisioning.selectors import company_readiness
 from tests.factories import CompanyFactory, EmployeeFactory
 from tests.idp.federation.test_sso_login import continue_upstream, new_browser, start_sso
 from tests.provisioning.helpers import link_in, mail_for, start
@@ -48,6 +49,10 @@ def test_sso_company_employee_never_sets_a_password(
     assert landed.url == f"{site}/account/"
     assert User.objects.filter(email="anna.berg@examplecorp.se").count() == 1
 
+    # The operator's readiness report counts her as covered by company SSO.
+    readiness = company_readiness(company=company)
+    assert (readiness.linked, readiness.with_password, readiness.covered_by_sso) == (1, 0, 1)
+
 
 def test_an_employee_outside_the_company_domains_still_gets_the_password_step(
     celery_worker: Any, mailbox: SmtpSink, site: str, federate: Any
@@ -59,3 +64,4 @@ def test_an_employee_outside_the_company_domains_still_gets_the_password_step(
     answer = confirm(link_in(mail_for(mailbox, person.email)))
     assert answer.url.endswith("/provisioning/password/")
     assert 'name="password1"' in answer.text
+    assert company_readiness(company=company).covered_by_sso == 0
