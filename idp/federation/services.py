@@ -6,7 +6,8 @@ An upstream is trusted for the domains its company owns and nothing else:
 - the address must be in one of *this* provider's domains, so company A's IdP
   can never sign in someone at company B;
 - the address must already belong to a provisioned Connect account whose address
-  is verified here too: no account is created from upstream (no auto-signup,
+  is verified here too (or, provisioned by an administrator, has no password
+  yet: then upstream's verification verifies it): no account is created from upstream (no auto-signup,
   no duplicates), an unknown person is told to ask their administrator;
 - a federated identity (issuer + ``sub``) once linked to an account stays with
   that account: if upstream later asserts another person's address for it, refuse.
@@ -26,7 +27,8 @@ from idp.audit.services import audit_record
 from idp.emails import normalize_email
 from idp.federation.models import IdentityProvider
 from idp.models import User
-from idp.selectors import account_by_verified_email
+from idp.selectors import account_by_email, account_by_verified_email, email_is_verified
+from idp.services import account_verify_email
 
 log = logging.getLogger("connect.federation")
 
@@ -99,6 +101,14 @@ def federated_account_resolve(
     """The Connect account this upstream login signs in, or :class:`FederationRefused`
     (with an audit row saying why)."""
     user = account_by_verified_email(email) if email else None
+    if user is None and email:
+        candidate = account_by_email(email)
+        # An account an administrator provisioned (address not verified yet, no
+        # password: nobody else holds a credential for it). The company's IdP
+        # verifying the address, checked below, is the proof of control a mail
+        # link would have been; federated_login_record then marks it verified.
+        if candidate is not None and not candidate.has_usable_password():
+            user = candidate
     code = _refusal(provider=provider, email=email, email_verified=email_verified, user=user, linked_user=linked_user)
     if code is not None or user is None or provider is None:
         raise _refuse(
@@ -113,6 +123,8 @@ def federated_login_record(
     *, provider: IdentityProvider, user: User, uid: str, linked_now: bool, ip_address: str | None, user_agent: str
 ) -> None:
     """Audit a federated sign-in (and the first link of the upstream identity)."""
+    if not email_is_verified(user):
+        account_verify_email(user=user, email=user.email)
     if linked_now:
         audit_record(
             event="federation.linked",

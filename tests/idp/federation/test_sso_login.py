@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings as django_settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -157,17 +158,6 @@ def test_unknown_person_is_told_to_ask_their_administrator(
     assert not SocialAccount.objects.exists()
 
 
-def test_account_with_unverified_address_is_not_matched(site: str, upstream: UpstreamIdP, federate: Any) -> None:
-    federate("examplecorp", "examplecorp.se")
-    account_create(email="anna@examplecorp.se", email_verified=False)
-    upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
-    browser = new_browser()
-    answer = continue_upstream(browser, start_sso(browser, site, "anna@examplecorp.se"))
-    assert answer.status_code == 403
-    assert User.objects.count() == 1
-    assert not SocialAccount.objects.exists()
-
-
 def test_a_linked_upstream_identity_cannot_switch_to_another_account(
     site: str, upstream: UpstreamIdP, federate: Any
 ) -> None:
@@ -261,5 +251,34 @@ def test_an_upstream_app_without_a_company_entry_signs_nobody_in(
     answer = continue_upstream(browser, page)
     assert answer.status_code == 403
     assert "not set up in Connect" in answer.text
+    assert not session_methods(browser)
+    assert not SocialAccount.objects.exists()
+
+
+def test_an_account_provisioned_by_an_administrator_signs_in_and_is_verified(
+    site: str, upstream: UpstreamIdP, federate: Any
+) -> None:
+    """Provisioned after the switch (address not verified yet, no password): the
+    company's IdP verifying the address signs them in and verifies it."""
+    federate("examplecorp", "examplecorp.se")
+    user = account_create(email="late@examplecorp.se", email_verified=False)
+    upstream.identity = {"sub": "upstream-late", "email": "late@examplecorp.se", "email_verified": True}
+    browser = new_browser()
+    assert continue_upstream(browser, start_sso(browser, site, "late@examplecorp.se")).url == f"{site}/account/"
+    assert EmailAddress.objects.get(user=user).verified
+    assert User.objects.count() == 1
+
+
+def test_an_unverified_account_with_a_password_is_not_taken_over(
+    site: str, upstream: UpstreamIdP, federate: Any
+) -> None:
+    """Someone opened an account with this address and never verified it: its
+    password holder must not get the company person's sign-in (pre-hijacking)."""
+    federate("examplecorp", "examplecorp.se")
+    account_create(email="anna@examplecorp.se", password=PASSWORD, email_verified=False)
+    upstream.identity = {"sub": "upstream-anna", "email": "anna@examplecorp.se", "email_verified": True}
+    browser = new_browser()
+    answer = continue_upstream(browser, start_sso(browser, site, "anna@examplecorp.se"))
+    assert answer.status_code == 403
     assert not session_methods(browser)
     assert not SocialAccount.objects.exists()
