@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST
 from config.errors import ApplicationError
 from idp import throttle
 from idp.emails import normalize_email
+from idp.federation.selectors import identity_provider_for_email
+from idp.federation.views import federation_redirect
 from idp.forms import LoginEmailForm, ProfileForm
 from idp.selectors import account_recent_events, account_sessions
 from idp.services import account_profile_update, account_session_end, account_sessions_end
@@ -56,6 +58,10 @@ def login_email(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         form = LoginEmailForm(request.POST)
         if form.is_valid():
+            federated = identity_provider_for_email(normalize_email(form.cleaned_data["login"]))
+            if federated is not None:
+                # Company SSO: the company's own IdP signs this person in, not a password.
+                return federation_redirect(request, federated, email=normalize_email(form.cleaned_data["login"]))
             response = redirect(_with_next(reverse("idp:login_password"), request))
             response.set_signed_cookie(
                 LOGIN_EMAIL_COOKIE,
@@ -89,6 +95,12 @@ class LoginPasswordView(LoginView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method == "POST" and throttle.flood_refused(request):
             return respond_429(request)
+        if request.method == "POST" and (
+            federated := identity_provider_for_email(normalize_email(request.POST.get("login", "")))
+        ):
+            # A company that signs its people in itself decides who gets in (offboarding
+            # upstream must end access here too): no Connect password for its domains.
+            return federation_redirect(request, federated, email=normalize_email(request.POST["login"]))
         if not request.user.is_authenticated and request.method == "GET" and not _typed_email(request):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)

@@ -26,6 +26,7 @@ from idp.models import User
 from provisioning import tokens
 from provisioning.audit import event_record
 from provisioning.models import EmployeeLink, Invitation, InvitationStatus, Phase
+from provisioning.selectors import company_sso_for
 from provisioning.services import ProvisioningError, _invitation_set, migration_for_update
 
 log = logging.getLogger("provisioning")
@@ -51,6 +52,9 @@ class Confirmed:
     # Offer "set a Connect password" only to an account without one: an existing
     # password is never replaced by someone holding just this link.
     may_set_password: bool
+    # The company IdP that signs this address in (company SSO), "" when none:
+    # then no Connect password is offered, none would ever be asked for.
+    sso_name: str = ""
 
 
 def _unusable(reason: str, invitation_id: int | None) -> LinkUnusable:
@@ -167,8 +171,13 @@ def _link(invitation: Invitation) -> Confirmed:
         event="provisioning.linked", user=account, actor=account, company=employee.company.slug, employee=employee.pk
     )
     log.info("provisioning.linked", extra=kv(employee=employee.pk, account=account.pk, created=created))
+    sso = company_sso_for(email=address)
     return Confirmed(
-        account=account, employee=employee, created=created, may_set_password=not account.has_usable_password()
+        account=account,
+        employee=employee,
+        created=created,
+        may_set_password=sso is None and not account.has_usable_password(),
+        sso_name=sso.name if sso else "",
     )
 
 

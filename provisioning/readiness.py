@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrm.models import Company, Employee
 from idp import selectors as idp_selectors
+from idp.federation import selectors as federation_selectors
 from provisioning.models import CompanyMigration, EmployeeLink, InvitationStatus, Phase, SkipReason
 
 # Why an employee cannot log in through Connect yet, in the order they are decided.
@@ -84,13 +85,17 @@ class Readiness:
 
 
 def sso_covered_count(*, company: Company) -> int:
-    """Linked employees who sign in through their company's own IdP (federation).
-
-    The seam for company SSO: until that lands no company federates, so nobody
-    is covered. It will count linked accounts with a social login of the
-    company's IdP (allauth.socialaccount), through an idp selector.
-    """
-    return 0
+    """Linked employees who sign in through a company IdP (idp.federation): their
+    account's address is in a federated domain, so Connect's login sends them there
+    and they need no Connect password. Counted in the database (addresses are
+    stored in normal form, lower case), a handful of domains per query."""
+    domains = federation_selectors.federated_domains()
+    if not domains:
+        return 0
+    in_domains = Q()
+    for domain in domains:
+        in_domains |= Q(account__email__endswith=f"@{domain}")
+    return EmployeeLink.objects.filter(company=company).filter(in_domains).count()
 
 
 def _unlinked(company: Company) -> QuerySet[Any]:

@@ -11,6 +11,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 
 from hrm.models import Company, Employee
+from idp.federation.models import IdentityProvider
+from idp.federation.selectors import identity_provider_for_email, identity_provider_for_organization
 from idp.models import User
 from provisioning.models import Campaign, CompanyStaff, Invitation, InvitationStatus
 
@@ -108,7 +110,28 @@ def invitations_for_export(queryset: QuerySet[Invitation]) -> Iterator[Invitatio
     )
 
 
+def company_sso_for(*, email: str) -> IdentityProvider | None:
+    """The company IdP that signs this address in. Connect's login sends every
+    address of its domains there (idp.federation), so such a person never uses a
+    Connect password: provisioning offers none."""
+    return identity_provider_for_email(email)
+
+
+def company_identity_provider(company: Company) -> IdentityProvider | None:
+    """The company's own IdP (company SSO): the federation entry whose organisation
+    key is the company's slug (idp.federation keeps that key opaque)."""
+    return identity_provider_for_organization(company.slug)
+
+
 # The readiness report has its own module; this is where callers find it.
 from provisioning.readiness import Readiness, company_readiness  # noqa: E402
 
-__all__ = ["Readiness", "company_progress", "company_readiness", "scope", "staff_company_ids"]
+__all__ = [
+    "Readiness",
+    "company_identity_provider",
+    "company_progress",
+    "company_readiness",
+    "company_sso_for",
+    "scope",
+    "staff_company_ids",
+]

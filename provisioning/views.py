@@ -57,7 +57,11 @@ def verify(request: HttpRequest, pk: int, token: str) -> HttpResponse:
             "until": time.time() + _PASSWORD_STEP_SECONDS,
         }
         return redirect("provisioning:password")
-    return render(request, "provisioning/done.html", {"employee": confirmed.employee, "account": confirmed.account})
+    return render(
+        request,
+        "provisioning/done.html",
+        {"employee": confirmed.employee, "account": confirmed.account, "sso_name": confirmed.sso_name},
+    )
 
 
 @never_cache

@@ -55,6 +55,12 @@ MFA_TOTP_ISSUER = "Connect"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_AUTO_SIGNUP = False
+# Company SSO (idp.federation): the adapter signs a person in only to their
+# provisioned account, by an address verified upstream in that company's domains.
+SOCIALACCOUNT_ADAPTER = "idp.federation.adapter.ConnectSocialAccountAdapter"
+# The upstream's answer is kept on the SocialAccount (extra_data); its tokens are
+# not needed after sign-in and are not stored.
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # How long audit events are kept (a beat job deletes older ones daily).
 CONNECT_AUDIT_RETENTION_DAYS = env_int("CONNECT_AUDIT_RETENTION_DAYS", 365)

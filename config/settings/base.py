@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "idp.oidc",
     "idp.saml",
     "idp.bankid",
+    "idp.federation",
     # allauth: accounts, MFA and passkeys, federation to company IdPs.
     "allauth",
     "allauth.account",

@@ -29,6 +29,8 @@ EVENT_LABELS = {
     "account.activated": _("Account activated"),
     "sessions.ended": _("Sessions ended"),
     "session.ended": _("A session was ended"),
+    "federation.login": _("Signed in with your company account"),
+    "federation.linked": _("Company account linked"),
 }
 
 

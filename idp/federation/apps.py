@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FederationConfig(AppConfig):
+    name = "idp.federation"
+    label = "idp_federation"
+    verbose_name = _("Company SSO")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+from tests.support.federation import federate, upstream  # noqa: F401
