@@ -75,7 +75,7 @@ def test_changing_the_password_ends_the_other_sessions_only(person: User) -> Non
     ("lang", "words"),
     [
         ("en", ["Password Reset", "Email"]),
-        ("sv", ["Återställning av lösenord", "E-postadress", "Glömt ditt lösenord?"]),
+        ("sv", ["Återställ lösenord", "E-postadress", "Glömt ditt lösenord?"]),
     ],
 )
 def test_allauth_pages_use_connects_layout_in_both_languages(lang: str, words: list[str]) -> None:
