@@ -12,8 +12,8 @@ from django.http import HttpRequest
 
 from idp.adapter import audit_request, client_agent, client_ip
 from idp.emails import normalize_email
-from idp.selectors import account_by_email
-from idp.services import account_sessions_end
+from idp.selectors import account_by_email, email_is_verified
+from idp.services import account_sessions_end, account_verify_email
 from idp.sessions import CLIENT_AGENT_KEY, CLIENT_IP_KEY
 
 
@@ -45,6 +45,11 @@ def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 @receiver(allauth_signals.password_reset, dispatch_uid="connect.password_reset")
 def on_password_reset(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     audit_request(request, event="password.reset_done", user=user, email=user.email)
+    # The reset link reached the account's own address: that proves the person reads
+    # it (an account an administrator created has it unverified until now), so the
+    # login that follows (ACCOUNT_LOGIN_ON_PASSWORD_RESET) needs no second mail.
+    if not email_is_verified(user):
+        account_verify_email(user=user, email=user.email, actor=user)
     # Whoever asked for the reset may have been in someone else's session: end them all.
     account_sessions_end(user=user, reason="password_reset")
 

@@ -166,3 +166,38 @@ def test_an_employee_who_left_loses_hrm_at_once_but_connect_keeps_working_elsewh
     other = session.get(f"{hrm_client}/hrm/{second.slug}/login/")
     assert urlsplit(other.url).path == f"/hrm/{second.slug}/"
     assert HrmSession.objects.filter(employee=staying).exists()
+
+
+def test_an_administrator_provisioned_employee_may_use_forgot_password_instead_of_the_mail(
+    hrm_client: str, mailbox: SmtpSink
+) -> None:
+    from idp import selectors as idp_selectors
+    from provisioning import absentees
+
+    company = connect_company()
+    services.company_activate(company=company, actor=None)
+    employee = EmployeeFactory(company=company, email="lost.mail@example.com", first_name="Lova")
+    absentees.employee_provision(employee=employee, actor=None)
+    session = requests.Session()
+    session.headers["Accept-Language"] = "en"
+    authorize = hrm_start(session, hrm_client, company)
+    ask = session.get(urljoin(hrm_client, "/accounts/password/reset/"), params={"resume": authorize})
+    session.post(
+        ask.url.split("?")[0],
+        data={"csrfmiddlewaretoken": csrf_token(ask.text), "email": "lost.mail@example.com", "resume": authorize},
+    )
+    reset = mailbox.wait_for(
+        lambda msgs: any("lost.mail@example.com" in m["To"] and RESET_LINK.search(body_text(m)) for m in msgs)
+    )
+    link = next(RESET_LINK.search(body_text(m)) for m in reset if RESET_LINK.search(body_text(m)))
+    assert link is not None
+    form = session.get(link.group(0))
+    landed = session.post(
+        form.url,
+        data={"csrfmiddlewaretoken": csrf_token(form.text), "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+              "next": parse_qs(urlsplit(form.url).query)["next"][0]},
+    )  # fmt: skip
+    assert urlsplit(landed.url).path == f"/hrm/{company.slug}/", landed.url
+    assert "Lova" in landed.text
+    account = idp_selectors.account_by_email("lost.mail@example.com")
+    assert account is not None and idp_selectors.email_is_verified(account)

@@ -57,6 +57,9 @@ def test_provision_selected_mails_a_set_password_link_that_verifies_and_logs_in(
 
     listing = client.get(CHANGELIST).content.decode()
     assert away.last_name in listing and "Otherson" not in listing
+    # The administrator never sees a password or its hash, and cannot edit the employee here.
+    detail = client.get(f"{CHANGELIST}{away.pk}/change/").content.decode()
+    assert away.legacy_password_hash not in detail and "argon2" not in detail and 'type="password"' not in detail
     selected = [away.pk, no_email.pk, shared[0].pk, theirs.pk]
     ask = client.post(CHANGELIST, {"action": "provision_selected", "_selected_action": selected})
     assert ask.status_code == 200 and 'name="post" value="yes"' in ask.content.decode()
