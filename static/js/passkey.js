@@ -51,6 +51,9 @@
       return requestOptions().then(function (options) {
         return window.webauthnJSON.get(Object.assign({}, options, { mediation: "conditional", signal: signal }));
       }).then(submit);
-    }).catch(fail);
+    }).catch(function () {
+      // Autofill is an offer, not a request: when the browser has no passkey
+      // for Connect, or the person types instead, nothing is shown.
+    });
   }
 })();

@@ -1,0 +1,83 @@
+"""Passkeys in a real browser: Chromium's virtual authenticator (DevTools
+WebAuthn domain) stands in for Touch ID / Windows Hello. The page's own
+JavaScript runs the WebAuthn calls; the server checks what comes back."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+
+from idp.services import account_create
+from tests.factories import PASSWORD
+from tests.support.fixtures import screenshot
+from tests.support.login import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def virtual_authenticator(page: Any) -> tuple[Any, str]:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+            }
+        },
+    )
+    return cdp, added["authenticatorId"]
+
+
+def test_add_a_passkey_from_the_account_page_then_sign_in_with_it(page: Any, site: str) -> None:
+    user = account_create(email="kim@example.com", password=PASSWORD, display_name="Kim", email_verified=True)
+    cdp, authenticator_id = virtual_authenticator(page)
+    page.goto(f"{site}/accounts/login/")
+    browser_login(page, user.email, PASSWORD)
+    page.wait_for_url(f"{site}/account/")
+
+    page.get_by_role("link", name="Add a passkey").click()
+    if "/reauthenticate/" in page.url:  # allauth asks for the password again before adding a key
+        page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
+        page.get_by_role("button", name=re.compile("confirm", re.I)).click()
+    page.get_by_label("Name of this passkey").fill("Kim's laptop")
+    screenshot(page, "passkey-add")
+    page.get_by_role("button", name="Add a passkey").click()
+    page.wait_for_url(re.compile(r"/2fa/"))
+    page.get_by_role("heading", name="Recovery codes").wait_for()
+    credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})["credentials"]
+    assert len(credentials) == 1 and credentials[0]["isResidentCredential"]
+    key = Authenticator.objects.get(user=user, type=Authenticator.Type.WEBAUTHN)
+    assert key.wrap().name == "Kim's laptop" and key.wrap().is_passwordless
+
+    # Sign out, then back in with the passkey alone: no email, no password typed.
+    page.goto(f"{site}/account/")
+    page.get_by_role("button", name="Log out", exact=True).click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.goto(f"{site}/accounts/login/?next=/account/")
+    button = page.get_by_role("button", name="Log in with a passkey")
+    button.wait_for()
+    screenshot(page, "passkey-login")
+    button.click()
+    page.wait_for_url(f"{site}/account/")
+    assert page.get_by_text("kim@example.com").first.is_visible()
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+
+
+def test_a_cancelled_passkey_prompt_says_so_and_the_password_still_works(page: Any, site: str) -> None:
+    account_create(email="lo@example.com", password=PASSWORD, email_verified=True)
+    cdp, authenticator_id = virtual_authenticator(page)
+    page.goto(f"{site}/accounts/login/")
+    # No passkey on this authenticator for Connect: the browser's prompt fails.
+    page.get_by_role("button", name="Log in with a passkey").click()
+    page.get_by_role("alert").filter(has_text="passkey").wait_for()
+    browser_login(page, "lo@example.com", PASSWORD)
+    page.wait_for_url(f"{site}/account/")
