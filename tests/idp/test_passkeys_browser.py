@@ -4,18 +4,31 @@ JavaScript runs the WebAuthn calls; the server checks what comes back."""
 
 from __future__ import annotations
 
+import base64
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from allauth.mfa.models import Authenticator
 
 from idp.services import account_create
+from tests.e2e.passkeys import add_passkey, authenticator_for, password_session
 from tests.factories import PASSWORD
 from tests.support.fixtures import screenshot
 from tests.support.login import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def virtual(page: Any) -> Iterator[tuple[Any, str]]:
+    """A virtual authenticator for this test only (they outlive the browser context otherwise)."""
+    cdp, authenticator_id = virtual_authenticator(page)
+    yield cdp, authenticator_id
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator_id})
+    cdp.send("WebAuthn.disable")
 
 
 def virtual_authenticator(page: Any) -> tuple[Any, str]:
@@ -36,9 +49,9 @@ def virtual_authenticator(page: Any) -> tuple[Any, str]:
     return cdp, added["authenticatorId"]
 
 
-def test_add_a_passkey_from_the_account_page_then_sign_in_with_it(page: Any, site: str) -> None:
+def test_add_a_passkey_from_the_account_page_then_sign_in_with_it(page: Any, site: str, virtual: Any) -> None:
     user = account_create(email="kim@example.com", password=PASSWORD, display_name="Kim", email_verified=True)
-    cdp, authenticator_id = virtual_authenticator(page)
+    cdp, authenticator_id = virtual
     page.goto(f"{site}/accounts/login/")
     browser_login(page, user.email, PASSWORD)
     page.wait_for_url(f"{site}/account/")
@@ -61,6 +74,10 @@ def test_add_a_passkey_from_the_account_page_then_sign_in_with_it(page: Any, sit
     page.goto(f"{site}/account/")
     page.get_by_role("button", name="Log out", exact=True).click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
+    # A browser without passkey autofill (the next test covers autofill): the button.
+    page.add_init_script(
+        "Object.defineProperty(PublicKeyCredential, 'isConditionalMediationAvailable', {value: undefined})"
+    )
     page.goto(f"{site}/accounts/login/?next=/account/")
     button = page.get_by_role("button", name="Log in with a passkey")
     button.wait_for()
@@ -72,12 +89,39 @@ def test_add_a_passkey_from_the_account_page_then_sign_in_with_it(page: Any, sit
     assert key.last_used_at is not None
 
 
-def test_a_cancelled_passkey_prompt_says_so_and_the_password_still_works(page: Any, site: str) -> None:
+def test_a_failed_passkey_prompt_says_so_and_the_password_still_works(page: Any, site: str, virtual: Any) -> None:
     account_create(email="lo@example.com", password=PASSWORD, email_verified=True)
-    cdp, authenticator_id = virtual_authenticator(page)
     page.goto(f"{site}/accounts/login/")
     # No passkey on this authenticator for Connect: the browser's prompt fails.
     page.get_by_role("button", name="Log in with a passkey").click()
     page.get_by_role("alert").filter(has_text="passkey").wait_for()
     browser_login(page, "lo@example.com", PASSWORD)
     page.wait_for_url(f"{site}/account/")
+
+
+def test_the_browser_autofill_signs_in_without_typing_the_email(page: Any, site: str, virtual: Any) -> None:
+    # Conditional mediation (WebAuthn L3 §5.1.4): the first sign-in page asks the
+    # browser for a passkey in the background; Chromium's virtual authenticator
+    # answers for the one passkey it holds for Connect, like picking it from autofill.
+    user = account_create(email="ines@example.com", password=PASSWORD, email_verified=True)
+    key = authenticator_for(site, user)
+    assert add_passkey(password_session(site, user.email), site, key).status_code == 200
+    cdp, authenticator_id = virtual
+    pkcs8 = key.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    cdp.send(
+        "WebAuthn.addCredential",
+        {
+            "authenticatorId": authenticator_id,
+            "credential": {
+                "credentialId": base64.b64encode(key.credential_id).decode(),
+                "isResidentCredential": True,
+                "rpId": key.rp_id,
+                "privateKey": base64.b64encode(pkcs8).decode(),
+                "userHandle": base64.b64encode(key.user_handle).decode(),
+                "signCount": key.counter,
+            },
+        },
+    )
+    page.goto(f"{site}/accounts/login/?next=/account/")
+    page.wait_for_url(f"{site}/account/")
+    assert page.get_by_text("ines@example.com").first.is_visible()
