@@ -8,11 +8,14 @@ class ProvisioningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # provisioning is the bridge: it tells idp how to find HRM facts about an
-        # account (idp never imports hrm).
+        # provisioning is the bridge: it tells idp and hrm about each other
+        # without either importing the other.
+        from hrm.hooks import register_home_banner
         from idp.saml.attributes import register_attribute_source
         from provisioning import bankid_bridge
+        from provisioning.banner import home_banner
         from provisioning.saml_attributes import hrm_attributes
 
         bankid_bridge.register()
         register_attribute_source(hrm_attributes)
+        register_home_banner(home_banner)

@@ -11,6 +11,7 @@ from .base import *  # noqa: F403
 from .hrm import *  # noqa: F403
 from .logs import *  # noqa: F403
 from .oauth import *  # noqa: F403
+from .provisioning import *  # noqa: F403
 from .saml import *  # noqa: F403
 from .security import *  # noqa: F403
 from .tasks import *  # noqa: F403

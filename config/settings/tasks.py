@@ -29,4 +29,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-prune": {"task": "idp.audit.prune", "schedule": crontab(hour=3, minute=17)},
     # Publish the next signing key, promote it when due, drop expired ones.
     "oidc-keys-rotate": {"task": "idp.oidc.keys_rotate", "schedule": crontab(hour=2, minute=43)},
+    # Mails whose task was lost (broker outage) and stalled campaigns go out again.
+    "provisioning-outbox-requeue": {"task": "provisioning.outbox_requeue", "schedule": 120.0},
+    "provisioning-invitations-expire": {"task": "provisioning.invitations_expire", "schedule": crontab(minute=7)},
 }
