@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
 from hrm.models import Company
-from provisioning import linking, selectors, services
+from provisioning import linking, mfa_policy, selectors, services
 from provisioning.audit import event_record
 from provisioning.models import CompanyMigration, CompanyStaff, Invitation, ProvisioningEvent
 
@@ -186,9 +186,9 @@ def csv_response(rows: Any) -> StreamingHttpResponse:
 
 @admin.register(CompanyMigration)
 class CompanyMigrationAdmin(ScopedAdmin):
-    list_display = ("company", "phase", "phase_changed_at", "phase_changed_by", "campaign_link")
-    list_filter = ("phase",)
-    actions = ("start_preparation",)
+    list_display = ("company", "phase", "phase_changed_at", "phase_changed_by", "require_second_factor", "campaign_link")
+    list_filter = ("phase", "require_second_factor")
+    actions = ("start_preparation", "require_second_factor_on", "require_second_factor_off")
 
     @admin.display(description=_("campaign"))
     def campaign_link(self, obj: CompanyMigration) -> str:
@@ -234,6 +234,20 @@ class CompanyMigrationAdmin(ScopedAdmin):
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         return None
+
+
+    def _second_factor(self, request: HttpRequest, queryset: QuerySet[CompanyMigration], required: bool) -> None:
+        for migration in queryset.select_related("company"):
+            mfa_policy.company_second_factor_set(company=migration.company, required=required, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, _("The second-factor rule was saved."), messages.SUCCESS)
+
+    @admin.action(description=_("Require a second factor at sign-in"), permissions=["provision"])
+    def require_second_factor_on(self, request: HttpRequest, queryset: QuerySet[CompanyMigration]) -> None:
+        self._second_factor(request, queryset, True)
+
+    @admin.action(description=_("Stop requiring a second factor"), permissions=["provision"])
+    def require_second_factor_off(self, request: HttpRequest, queryset: QuerySet[CompanyMigration]) -> None:
+        self._second_factor(request, queryset, False)
 
 
 @admin.register(ProvisioningEvent)

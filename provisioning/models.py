@@ -42,6 +42,12 @@ class CompanyMigration(models.Model):
     )  # fmt: skip
     # Announced in the invitation mail when set (the switch issue schedules it).
     planned_activation_at = models.DateTimeField(_("planned switch to Connect"), null=True, blank=True)
+    # The company's rule; Connect enforces it (idp.mfa.policy, provisioning.mfa_policy).
+    require_second_factor = models.BooleanField(
+        _("require a second factor"),
+        default=False,
+        help_text=_("Employees who sign in with a password must also use a passkey or an authenticator app."),
+    )
 
     class Meta:
         verbose_name = _("company migration")
