@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import signals as allauth_signals
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -59,3 +60,15 @@ def on_password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: 
 @receiver(allauth_signals.email_confirmed, dispatch_uid="connect.email_confirmed")
 def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
     audit_request(request, event="email.verified", user=email_address.user, email=email_address.email)
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="connect.mfa_added")
+def on_authenticator_added(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kw: Any) -> None:
+    audit_request(request, event="mfa.added", user=user, type=authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="connect.mfa_removed")
+def on_authenticator_removed(
+    sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    audit_request(request, event="mfa.removed", user=user, type=authenticator.type)
