@@ -186,7 +186,14 @@ def csv_response(rows: Any) -> StreamingHttpResponse:
 
 @admin.register(CompanyMigration)
 class CompanyMigrationAdmin(ScopedAdmin):
-    list_display = ("company", "phase", "phase_changed_at", "phase_changed_by", "require_second_factor", "campaign_link")
+    list_display = (
+        "company",
+        "phase",
+        "phase_changed_at",
+        "phase_changed_by",
+        "require_second_factor",
+        "campaign_link",
+    )
     list_filter = ("phase", "require_second_factor")
     actions = ("start_preparation", "require_second_factor_on", "require_second_factor_off")
 
@@ -234,7 +241,6 @@ class CompanyMigrationAdmin(ScopedAdmin):
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         return None
-
 
     def _second_factor(self, request: HttpRequest, queryset: QuerySet[CompanyMigration], required: bool) -> None:
         for migration in queryset.select_related("company"):

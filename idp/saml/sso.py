@@ -21,8 +21,8 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from config.logs import kv
 from idp.audit.services import audit_record
-from idp.saml import checks
 from idp.authn_methods import authn_summary
+from idp.saml import checks
 from idp.saml.attributes import ATTRIBUTES, user_attributes
 from idp.saml.errors import SamlRequestError
 from idp.saml.models import NAMEID_EMAIL, NAMEID_PERSISTENT, SamlSession, ServiceProvider

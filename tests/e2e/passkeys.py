@@ -38,7 +38,9 @@ def new_session() -> requests.Session:
     return session
 
 
-def add_passkey(session: requests.Session, site: str, authenticator: SoftAuthenticator, name: str = "Laptop") -> requests.Response:
+def add_passkey(
+    session: requests.Session, site: str, authenticator: SoftAuthenticator, name: str = "Laptop"
+) -> requests.Response:
     """The account page's "Add a passkey" (already signed in with a password)."""
     page = session.get(site + ADD)
     if "/reauthenticate/" in page.url:  # allauth asks for the password again first
@@ -69,7 +71,9 @@ def login_options(session: requests.Session, site: str) -> dict[str, Any]:
     return dict(response.json()["request_options"]["publicKey"])
 
 
-def post_assertion(session: requests.Session, site: str, credential: dict[str, Any], next_url: str = "") -> requests.Response:
+def post_assertion(
+    session: requests.Session, site: str, credential: dict[str, Any], next_url: str = ""
+) -> requests.Response:
     page = session.get(site + "/accounts/login/")
     data = {"csrfmiddlewaretoken": csrf_token(page.text), "credential": json.dumps(credential)}
     if next_url:

@@ -11,7 +11,14 @@ import requests
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from tests.e2e.authn_context import id_token_claims, saml_class_refs, totp_code
-from tests.e2e.passkeys import add_passkey, authenticator_for, new_session, passkey_login, password_session, verified_user
+from tests.e2e.passkeys import (
+    add_passkey,
+    authenticator_for,
+    new_session,
+    passkey_login,
+    password_session,
+    verified_user,
+)
 from tests.factories import PASSWORD
 from tests.support.login import csrf_token, http_login
 

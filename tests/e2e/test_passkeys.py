@@ -82,8 +82,11 @@ def test_a_replayed_assertion_is_refused(site: str, enrolled) -> None:  # type: 
     login_options(attacker, site)
     assert _not_signed_in(_post(attacker, site, captured), site)
     # And in the victim's own browser once more after signing out.
-    victim.post(site + "/accounts/logout/", data={"csrfmiddlewaretoken": victim.cookies.get("csrftoken", "")},
-                headers={"Referer": site + "/account/"})
+    victim.post(
+        site + "/accounts/logout/",
+        data={"csrfmiddlewaretoken": victim.cookies.get("csrftoken", "")},
+        headers={"Referer": site + "/account/"},
+    )
     assert _not_signed_in(_post(victim, site, captured), site)
 
 

@@ -35,7 +35,9 @@ def employee_of(company: Any, email: str) -> Any:
 
 
 def _post(session: requests.Session, page: requests.Response, data: dict[str, str]) -> requests.Response:
-    return session.post(page.url, data={"csrfmiddlewaretoken": csrf_token(page.text), **data}, headers={"Referer": page.url})
+    return session.post(
+        page.url, data={"csrfmiddlewaretoken": csrf_token(page.text), **data}, headers={"Referer": page.url}
+    )
 
 
 def test_an_employee_without_a_second_factor_sets_one_up_before_the_application(site: str, settings: Any) -> None:

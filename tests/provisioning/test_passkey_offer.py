@@ -40,7 +40,10 @@ def test_a_passkey_instead_of_a_password(celery_worker: Any, mailbox: SmtpSink, 
     key.origin = "https://evil.example"
     refused = browser.post(
         offer.url,
-        data={"csrfmiddlewaretoken": csrf_token(offer.text), "credential": json.dumps(key.register(options["challenge"]))},
+        data={
+            "csrfmiddlewaretoken": csrf_token(offer.text),
+            "credential": json.dumps(key.register(options["challenge"])),
+        },
         headers={"Referer": offer.url},
     )
     assert refused.status_code == 400 and "could not be added" in refused.text
@@ -50,7 +53,10 @@ def test_a_passkey_instead_of_a_password(celery_worker: Any, mailbox: SmtpSink, 
     options = json.loads(html.unescape(_JS_DATA.search(refused.text).group(1)))["creation_options"]["publicKey"]  # type: ignore[union-attr]
     done = browser.post(
         offer.url,
-        data={"csrfmiddlewaretoken": csrf_token(refused.text), "credential": json.dumps(key.register(options["challenge"]))},
+        data={
+            "csrfmiddlewaretoken": csrf_token(refused.text),
+            "credential": json.dumps(key.register(options["challenge"])),
+        },
         headers={"Referer": offer.url},
     )
     assert done.status_code == 200 and "Your passkey is added" in done.text
