@@ -114,6 +114,11 @@ def authn_summary(methods: Any) -> AuthnSummary:
     return AuthnSummary(amr=amr, acr=acr, saml_class_ref=class_ref, times=times)
 
 
-def session_has_second_factor(methods: Any) -> bool:
-    """True when this session's sign-in already counts as multi-factor."""
-    return "mfa" in authn_summary(methods).amr
+def password_only(methods: Any) -> bool:
+    """True when this session signed in with a password and nothing more.
+
+    A passkey (user-verified), BankID or company SSO sign-in is not "a password
+    alone": the first two are multi-factor, and with SSO the company's own
+    identity provider decides how its people authenticate."""
+    amr = authn_summary(methods).amr
+    return "pwd" in amr and "mfa" not in amr

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
-from idp.authn_methods import session_has_second_factor
+from idp.authn_methods import password_only
 from idp.mfa.policy import has_second_factor, mfa_required
 
 CLEARED_KEY = "connect_mfa_policy_ok"
@@ -58,7 +58,7 @@ def policy_satisfied(request: HttpRequest) -> bool:
     if request.session.get(CLEARED_KEY):
         return True
     ok = (
-        session_has_second_factor(request.session.get(AUTH_METHODS_KEY))
+        not password_only(request.session.get(AUTH_METHODS_KEY))
         or has_second_factor(user=user)
         or not mfa_required(user=user)
     )
