@@ -17,6 +17,8 @@ from tests.e2e.passkeys import (
     post_assertion,
     verified_user,
 )  # fmt: skip
+from tests.factories import PASSWORD
+from tests.support.login import http_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -119,3 +121,25 @@ def test_a_garbled_credential_gets_a_message_not_a_stack_trace(site: str, enroll
     response = post_assertion(session, site, {"id": "x", "response": "nonsense"})
     assert response.status_code == 200 and "/accounts/login/" in response.url
     assert "Traceback" not in response.text and _not_signed_in(session, site)
+
+
+def test_the_account_page_leads_to_passkeys_and_two_step_verification(site: str, enrolled) -> None:  # type: ignore[no-untyped-def]
+    _user, key = enrolled
+    session = new_session()
+    passkey_login(session, site, key)
+    account = session.get(site + "/account/")
+    assert 'href="/accounts/2fa/webauthn/add/"' in account.text and 'href="/accounts/2fa/"' in account.text
+    overview = session.get(site + "/accounts/2fa/")
+    assert overview.status_code == 200
+    assert "You have 1 passkey." in overview.text and "Set up an authenticator app" in overview.text
+    listing = session.get(site + "/accounts/2fa/webauthn/")
+    assert "Laptop" in listing.text
+
+
+def test_with_a_passkey_a_password_alone_no_longer_signs_in(site: str, enrolled) -> None:  # type: ignore[no-untyped-def]
+    # allauth's MFA stage: the passkey is now the second step after a password.
+    user, _key = enrolled
+    session = new_session()
+    page = http_login(session, site, user.email, PASSWORD)
+    assert "/2fa/authenticate/" in page.url and "Use a passkey" in page.text
+    assert _not_signed_in(session, site)
