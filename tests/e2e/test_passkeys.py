@@ -143,3 +143,11 @@ def test_with_a_passkey_a_password_alone_no_longer_signs_in(site: str, enrolled)
     page = http_login(session, site, user.email, PASSWORD)
     assert "/2fa/authenticate/" in page.url and "Use a passkey" in page.text
     assert _not_signed_in(session, site)
+
+
+def test_passkey_sign_in_goes_on_to_next_but_never_off_site(site: str, enrolled) -> None:  # type: ignore[no-untyped-def]
+    _user, key = enrolled
+    onward = passkey_login(new_session(), site, key, next_url="/accounts/2fa/")
+    assert onward.url == site + "/accounts/2fa/"
+    away = passkey_login(new_session(), site, key, next_url="https://evil.example/")
+    assert away.url.startswith(site)
