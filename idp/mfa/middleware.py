@@ -53,6 +53,14 @@ def _allowed(request: HttpRequest) -> bool:
     return match.view_name in ALLOWED
 
 
+def _silent_authorize(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name == "oauth2_provider:authorize" and "none" in request.GET.get("prompt", "").split()
+
+
 def policy_satisfied(request: HttpRequest) -> bool:
     user = request.user
     if request.session.get(CLEARED_KEY):
@@ -74,6 +82,11 @@ class MfaPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not _allowed(request) and not policy_satisfied(request):
+            if _silent_authorize(request):
+                # OIDC Core §3.1.2.6: prompt=none may show no page; the
+                # authorize view answers the client interaction_required.
+                request.connect_mfa_setup_required = True  # type: ignore[attr-defined]
+                return self.get_response(request)
             # Come back here after set-up: the request as it was asked (GET only;
             # a POST cannot be replayed safely and starts again from its page).
             target = request.get_full_path() if request.method == "GET" else ""

@@ -53,8 +53,13 @@ def test_an_employee_without_a_second_factor_sets_one_up_before_the_application(
     http_login(session, site, user.email, PASSWORD)
     assert "/account/two-factor/required/" in session.get(site + "/account/").url
 
-    # The application's request is held: no code, Connect's set-up page instead.
+    # A silent request (prompt=none) may not show the page: the client is told.
     _verifier, challenge = pkce_pair()
+    silent = authorize(session, client, challenge=challenge, extra={"prompt": "none"})
+    assert silent.status_code == 302 and silent.headers["Location"].startswith(client.redirect_uri)
+    assert "error=interaction_required" in silent.headers["Location"] and "code=" not in silent.headers["Location"]
+
+    # The application's request is held: no code, Connect's set-up page instead.
     held = authorize(session, client, challenge=challenge)
     assert held.status_code == 302 and "/account/two-factor/required/" in held.headers["Location"]
     page = session.get(site + held.headers["Location"])
