@@ -53,12 +53,21 @@ def _allowed(request: HttpRequest) -> bool:
     return match.view_name in ALLOWED
 
 
-def _silent_authorize(request: HttpRequest) -> bool:
+# Protocol endpoints that must answer in their own terms when the person is held:
+# OIDC prompt=none (Core §3.1.2.6: no page; interaction_required to the client),
+# and SAML SSO, whose request arrives by POST and would be lost by a redirect
+# (the SAML view keeps it and continues after set-up; IsPassive gets NoPassive).
+SAML_SSO = {"idp_saml:sso_redirect", "idp_saml:sso_post"}
+
+
+def _answers_itself(request: HttpRequest) -> bool:
     try:
         match = resolve(request.path_info)
     except Resolver404:
         return False
-    return match.view_name == "oauth2_provider:authorize" and "none" in request.GET.get("prompt", "").split()
+    if match.view_name == "oauth2_provider:authorize":
+        return "none" in request.GET.get("prompt", "").split()
+    return match.view_name in SAML_SSO
 
 
 def policy_satisfied(request: HttpRequest) -> bool:
@@ -82,9 +91,7 @@ class MfaPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not _allowed(request) and not policy_satisfied(request):
-            if _silent_authorize(request):
-                # OIDC Core §3.1.2.6: prompt=none may show no page; the
-                # authorize view answers the client interaction_required.
+            if _answers_itself(request):
                 request.connect_mfa_setup_required = True  # type: ignore[attr-defined]
                 return self.get_response(request)
             # Come back here after set-up: the request as it was asked (GET only;

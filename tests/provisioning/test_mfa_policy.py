@@ -20,6 +20,7 @@ from tests.e2e.authn_context import id_token_claims, totp_code
 from tests.e2e.oidc_client import authorize, pkce_pair, register
 from tests.e2e.passkeys import new_session, verified_user
 from tests.factories import PASSWORD, CompanyFactory, EmployeeFactory, UserFactory
+from tests.idp.saml.onelogin_sp import TestSP, posted_form, response_xml
 from tests.support.login import csrf_token, http_login
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,6 +77,8 @@ def test_an_employee_without_a_second_factor_sets_one_up_before_the_application(
     onward = session.get(site + "/account/two-factor/required/", allow_redirects=False)
     assert onward.status_code == 302 and "/authorize" in onward.headers["Location"]
     assert session.get(site + "/account/").url.rstrip("/").endswith("/account")
+    # This session has now used the new factor: the client is told so.
+    assert id_token_claims(site, session)["amr"] == ["pwd", "otp", "mfa"]
 
     # Next sign-in: the password is not enough any more; the code is asked.
     again = new_session()
@@ -117,3 +120,34 @@ def test_the_rule_is_switched_in_the_admin_and_audited(db: None) -> None:
     # Saying it twice changes nothing and writes no second row.
     assert company_second_factor_set(company=company, required=True, actor=admin) is False
     assert ProvisioningEvent.objects.filter(event="policy.second_factor").count() == 1
+
+
+def test_a_saml_request_waits_for_the_set_up_and_then_gets_its_answer(site: str, settings: Any, tmp_path: Any) -> None:
+    settings.MFA_TOTP_TOLERANCE = 1
+    company = CompanyFactory()
+    company_second_factor_set(company=company, required=True, actor=None)
+    user = employee_of(company, "saml@example.com")
+    sp = TestSP(site)
+    sp.register(tmp_path)
+    browser = new_session()
+    http_login(browser, site, user.email, PASSWORD)
+
+    # IsPassive: no page may be shown, so the SP hears NoPassive (SAML Core §3.4.1).
+    fields, request_id = sp.login_post(is_passive=True)
+    _action, form = posted_form(browser.post(sp.sso_post_url, data=fields))
+    assert "urn:oasis:names:tc:SAML:2.0:status:NoPassive" in response_xml(form)
+    assert not sp.accept(form, request_id).is_authenticated()
+
+    fields, request_id = sp.login_post()
+    held = browser.post(sp.sso_post_url, data=fields)
+    assert "/account/two-factor/required/" in held.url
+    activate = browser.get(site + "/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in activate.url:
+        activate = _post(browser, activate, {"password": PASSWORD})
+    secret = unescape(_SECRET.search(activate.text).group(1))  # type: ignore[union-attr]
+    _post(browser, activate, {"code": totp_code(secret, at=time.time() - 30)})
+    answered = browser.get(site + "/account/two-factor/required/")
+    _action, form = posted_form(answered)
+    auth = sp.accept(form, request_id)
+    assert auth.get_errors() == [], auth.get_last_error_reason()
+    assert auth.get_last_authn_contexts() == ["https://refeds.org/profile/mfa"]
