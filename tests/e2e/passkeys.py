@@ -39,7 +39,7 @@ def new_session() -> requests.Session:
 
 
 def add_passkey(
-    session: requests.Session, site: str, authenticator: SoftAuthenticator, name: str = "Laptop"
+    session: requests.Session, site: str, authenticator: SoftAuthenticator, name: str = "Laptop", **kwargs: Any
 ) -> requests.Response:
     """The account page's "Add a passkey" (already signed in with a password)."""
     page = session.get(site + ADD)
@@ -52,7 +52,7 @@ def add_passkey(
     match = _JS_DATA.search(page.text)
     assert match, page.text[:2000]
     options = json.loads(html.unescape(match.group(1)))["creation_options"]["publicKey"]
-    credential = authenticator.register(options["challenge"])
+    credential = authenticator.register(options["challenge"], **kwargs)
     return session.post(
         site + ADD,
         data={

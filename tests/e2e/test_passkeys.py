@@ -115,6 +115,14 @@ def test_a_registration_from_another_origin_adds_nothing(site: str) -> None:
     assert not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()
 
 
+def test_a_passkey_that_did_not_verify_the_user_is_not_added(site: str) -> None:
+    # A passkey signs in alone, so registration requires the UV flag too (WebAuthn §7.1 step 15).
+    user = verified_user("uv@example.com")
+    response = add_passkey(password_session(site, user.email), site, authenticator_for(site, user), user_verified=False)
+    assert "/2fa/webauthn/add/" in response.url
+    assert not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN).exists()
+
+
 def test_a_garbled_credential_gets_a_message_not_a_stack_trace(site: str, enrolled) -> None:  # type: ignore[no-untyped-def]
     session = new_session()
     login_options(session, site)

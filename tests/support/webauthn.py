@@ -36,11 +36,14 @@ class SoftAuthenticator:
     def _rp_hash(self) -> bytes:
         return sha256(self.rp_id.encode()).digest()
 
-    def register(self, challenge: bytes | str, *, origin: str | None = None) -> dict[str, Any]:
+    def register(
+        self, challenge: bytes | str, *, origin: str | None = None, user_verified: bool = True
+    ) -> dict[str, Any]:
         """A registration response (attestation "none") as webauthn-json sends it."""
         public_key = ES256.from_cryptography_key(self.key.public_key())
         credential = AttestedCredentialData.create(b"\0" * 16, self.credential_id, public_key)
-        auth_data = AuthenticatorData.create(self._rp_hash(), FLAG.UP | FLAG.UV | FLAG.AT, 0, credential)
+        flags = FLAG.UP | FLAG.AT | (FLAG.UV if user_verified else FLAG(0))
+        auth_data = AuthenticatorData.create(self._rp_hash(), flags, 0, credential)
         attestation = AttestationObject.create("none", auth_data, {})
         client_data = CollectedClientData.create("webauthn.create", _bytes(challenge), origin or self.origin)
         return {
