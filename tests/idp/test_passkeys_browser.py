@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from idp.services import account_create
+from tests.e2e.authn_context import totp_code
 from tests.e2e.passkeys import add_passkey, authenticator_for, password_session
 from tests.factories import PASSWORD
 from tests.support.fixtures import screenshot
@@ -125,3 +127,34 @@ def test_the_browser_autofill_signs_in_without_typing_the_email(page: Any, site:
     page.goto(f"{site}/accounts/login/?next=/account/")
     page.wait_for_url(f"{site}/account/")
     assert page.get_by_text("ines@example.com").first.is_visible()
+
+
+def test_authenticator_app_set_up_and_used_at_the_next_sign_in(page: Any, site: str, settings: Any) -> None:
+    settings.MFA_TOTP_TOLERANCE = 1  # two different codes without waiting for the next 30-second window
+    user = account_create(email="tove@example.com", password=PASSWORD, email_verified=True)
+    page.goto(f"{site}/accounts/login/")
+    browser_login(page, user.email, PASSWORD)
+    page.wait_for_url(f"{site}/account/")
+    page.get_by_role("link", name="Passkeys and two-step verification").click()
+    page.get_by_role("link", name="Set up an authenticator app").click()
+    if "/reauthenticate/" in page.url:
+        page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
+        page.get_by_role("button", name=re.compile("confirm", re.I)).click()
+    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
+    secret = page.locator("#totp-secret").inner_text().strip()
+    screenshot(page, "totp-activate")
+    page.get_by_label(re.compile("code", re.I)).fill(totp_code(secret, at=time.time() - 30))
+    page.get_by_role("button", name="Turn on").click()
+    page.get_by_role("heading", name="Recovery codes").wait_for()
+    assert page.locator(".recovery-codes li").count() == 10
+    screenshot(page, "recovery-codes")
+
+    page.goto(f"{site}/account/")
+    page.get_by_role("button", name="Log out", exact=True).click()
+    page.goto(f"{site}/accounts/login/")
+    browser_login(page, user.email, PASSWORD)
+    page.get_by_role("heading", name="Two-step verification").wait_for()
+    screenshot(page, "totp-authenticate")
+    page.get_by_label(re.compile("code", re.I)).fill(totp_code(secret, at=time.time() + 30))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(f"{site}/account/")
