@@ -9,4 +9,5 @@ def site(request: HttpRequest) -> dict[str, object]:
         "SITE_URL": settings.SITE_URL,
         "DEBUG": settings.DEBUG,
         "BANKID_ENABLED": getattr(settings, "BANKID_ENABLED", False),
+        "PASSKEY_LOGIN_ENABLED": getattr(settings, "MFA_PASSKEY_LOGIN_ENABLED", False),
     }

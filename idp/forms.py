@@ -20,7 +20,9 @@ class LoginEmailForm(forms.Form):
     login = forms.EmailField(
         label=_("Email address"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        # "webauthn": the browser may offer saved passkeys here (conditional
+        # mediation, static/js/passkey.js), WebAuthn L3 §5.1.4.
+        widget=forms.EmailInput(attrs={"autocomplete": "username webauthn", "autofocus": True}),
     )
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import signals as allauth_signals
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from idp.adapter import audit_request, client_agent, client_ip
 from idp.emails import normalize_email
+from idp.mfa.policy import SECOND_FACTOR_TYPES
 from idp.selectors import account_by_email, email_is_verified
 from idp.services import account_sessions_end, account_verify_email
 from idp.sessions import CLIENT_AGENT_KEY, CLIENT_IP_KEY
@@ -64,3 +67,26 @@ def on_password_changed(sender: Any, request: HttpRequest, user: Any, **kwargs: 
 @receiver(allauth_signals.email_confirmed, dispatch_uid="connect.email_confirmed")
 def on_email_confirmed(sender: Any, request: HttpRequest, email_address: Any, **kwargs: Any) -> None:
     audit_request(request, event="email.verified", user=email_address.user, email=email_address.email)
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="connect.mfa_added")
+def on_authenticator_added(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kw: Any) -> None:
+    audit_request(request, event="mfa.added", user=user, type=authenticator.type)
+    # Setting up TOTP verified a code from the app, adding a passkey a
+    # user-verified signature: the person in this session has just used that
+    # factor, so the session's amr/acr say so from now on (idp.authn_methods).
+    if (
+        request is not None
+        and authenticator.type in SECOND_FACTOR_TYPES
+        and getattr(request, "user", None) is not None
+        and request.user.is_authenticated
+        and request.user.pk == user.pk
+    ):
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, enrolled=True)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="connect.mfa_removed")
+def on_authenticator_removed(
+    sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kw: Any
+) -> None:
+    audit_request(request, event="mfa.removed", user=user, type=authenticator.type)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from idp import views
+from idp.mfa import views as mfa_views
 
 app_name = "idp"
 
@@ -15,5 +16,6 @@ urlpatterns = [
     path("accounts/login/password/", views.login_password, name="login_password"),
     path("account/", views.account, name="account"),
     path("account/sessions/<str:handle>/end/", views.session_end, name="session_end"),
+    path("account/two-factor/required/", mfa_views.mfa_required, name="mfa_required"),
     path("account/logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
 from hrm.models import Company
-from provisioning import absentees, linking, selectors, services
+from provisioning import absentees, linking, mfa_policy, selectors, services
 from provisioning.admin_switch import SwitchAdminMixin
 from provisioning.audit import event_record
 from provisioning.models import CompanyMigration, CompanyStaff, ConnectEmployee, Invitation, ProvisioningEvent
@@ -188,9 +188,9 @@ def csv_response(rows: Any) -> StreamingHttpResponse:
 @admin.register(CompanyMigration)
 class CompanyMigrationAdmin(SwitchAdminMixin, ScopedAdmin):
     list_display = ("company", "phase", "planned_activation_at", "phase_changed_at", "phase_changed_by",
-                    "campaign_link", "switch_link")  # fmt: skip
-    list_filter = ("phase",)
-    actions = ("start_preparation",)
+                    "require_second_factor", "campaign_link", "switch_link")  # fmt: skip
+    list_filter = ("phase", "require_second_factor")
+    actions = ("start_preparation", "require_second_factor_on", "require_second_factor_off")
 
     @admin.display(description=_("campaign"))
     def campaign_link(self, obj: CompanyMigration) -> str:
@@ -241,6 +241,19 @@ class CompanyMigrationAdmin(SwitchAdminMixin, ScopedAdmin):
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
         return None
+
+    def _second_factor(self, request: HttpRequest, queryset: QuerySet[CompanyMigration], required: bool) -> None:
+        for migration in queryset.select_related("company"):
+            mfa_policy.company_second_factor_set(company=migration.company, required=required, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, _("The second-factor rule was saved."), messages.SUCCESS)
+
+    @admin.action(description=_("Require a second factor at sign-in"), permissions=["provision"])
+    def require_second_factor_on(self, request: HttpRequest, queryset: QuerySet[CompanyMigration]) -> None:
+        self._second_factor(request, queryset, True)
+
+    @admin.action(description=_("Stop requiring a second factor"), permissions=["provision"])
+    def require_second_factor_off(self, request: HttpRequest, queryset: QuerySet[CompanyMigration]) -> None:
+        self._second_factor(request, queryset, False)
 
 
 @admin.register(ConnectEmployee)

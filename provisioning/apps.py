@@ -12,10 +12,11 @@ class ProvisioningConfig(AppConfig):
         # without either importing the other.
         from hrm.hooks import register_home_banner
         from idp.saml.attributes import register_attribute_source
-        from provisioning import bankid_bridge
+        from provisioning import bankid_bridge, mfa_policy
         from provisioning.banner import home_banner
         from provisioning.saml_attributes import hrm_attributes
 
         bankid_bridge.register()
+        mfa_policy.register()
         register_attribute_source(hrm_attributes)
         register_home_banner(home_banner)

@@ -49,6 +49,12 @@ class CompanyMigration(models.Model):
     )  # fmt: skip
     # Set when the reminder before a scheduled switch was queued: it goes out once.
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    # The company's rule; Connect enforces it (idp.mfa.policy, provisioning.mfa_policy).
+    require_second_factor = models.BooleanField(
+        _("require a second factor"),
+        default=False,
+        help_text=_("Employees who sign in with a password must also use a passkey or an authenticator app."),
+    )
 
     class Meta:
         verbose_name = _("company migration")

@@ -3,6 +3,7 @@ ask for a new link. Thin: parse, call a service, render."""
 
 from __future__ import annotations
 
+import json
 import time
 
 from django.contrib.auth import password_validation
@@ -15,12 +16,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import ApplicationError
 from idp import selectors as idp_selectors
+from idp.mfa.enrol import passkey_enrol_begin, passkey_enrol_complete
 from provisioning import linking, services
 from provisioning.banner import BANNER_SALT
 
 _PASSWORD_STEP = "provisioning_password_step"  # noqa: S105 (a session key, not a secret)
 _PASSWORD_STEP_SECONDS = 15 * 60
+
+
+def _json(value: str) -> object:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
 
 
 def _client(request: HttpRequest) -> str:
@@ -74,7 +84,16 @@ def password(request: HttpRequest) -> HttpResponse:
         request.session.pop(_PASSWORD_STEP, None)
         return render(request, "provisioning/done.html", {"account": None})
     errors: list[str] = []
-    if request.method == "POST":
+    if request.method == "POST" and "credential" in request.POST:
+        # "…or add a passkey": the ceremony and its checks are idp's (idp.mfa.enrol).
+        try:
+            passkey_enrol_complete(user=account, credential=_json(request.POST["credential"]))
+        except ApplicationError as exc:
+            errors = [str(exc.message)]
+        else:
+            request.session.pop(_PASSWORD_STEP, None)
+            return render(request, "provisioning/done.html", {"account": account, "passkey_added": True})
+    elif request.method == "POST":
         if "skip" in request.POST:
             request.session.pop(_PASSWORD_STEP, None)
             return render(request, "provisioning/done.html", {"account": account, "skipped": True})
@@ -95,6 +114,7 @@ def password(request: HttpRequest) -> HttpResponse:
         "account": account,
         "errors": errors,
         "help_texts": password_validation.password_validators_help_texts(),
+        "js_data": {"creation_options": passkey_enrol_begin(user=account)},
     }
     return render(request, "provisioning/password.html", context, status=400 if errors else 200)
 

@@ -51,6 +51,20 @@ AUTHENTICATION_BACKENDS = [
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Connect"
+MFA_ADAPTER = "idp.mfa.adapter.ConnectMFAAdapter"
+# A passkey that signs in alone must verify the person (PIN or biometric):
+# allauth asks for it at passwordless sign-in and registration; as a second
+# factor after a password, presence is enough.
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+# Security keys and passkeys ride on the same form; recovery codes come with the first factor.
+MFA_RECOVERY_CODE_COUNT = 10
+# allauth's WebAuthn forms, answering a malformed credential with a message instead of a 500.
+MFA_FORMS = {
+    "login_webauthn": "idp.mfa.forms.ConnectLoginWebAuthnForm",
+    "authenticate_webauthn": "idp.mfa.forms.ConnectAuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "idp.mfa.forms.ConnectReauthenticateWebAuthnForm",
+    "add_webauthn": "idp.mfa.forms.ConnectAddWebAuthnForm",
+}
 
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False

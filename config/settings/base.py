@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "idp.mfa.middleware.MfaPolicyMiddleware",  # a company's second-factor rule (idp.mfa.policy)
     "config.middleware.SecurityHeadersMiddleware",
     "idp.saml.middleware.SingleLogoutMiddleware",  # logout at Connect tells the SAML SPs
 ]

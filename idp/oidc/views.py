@@ -176,6 +176,8 @@ class AuthorizationView(dot_views.AuthorizationView):
         too_old = max_age.isdigit() and time.time() - context["auth_time"].timestamp() > int(max_age)
         if "none" in prompt:
             # OIDC Core §3.1.2.6: no page may be shown; tell the client why.
+            if getattr(request, "connect_mfa_setup_required", False):  # idp.mfa.middleware: company rule
+                return self._error_to_client(credentials, application, "interaction_required")
             if too_old:
                 return self._error_to_client(credentials, application, "login_required")
             if not application.is_trusted and not consents.consent_covers(

@@ -21,6 +21,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from config.logs import kv
 from idp.audit.services import audit_record
+from idp.authn_methods import authn_summary
 from idp.saml import checks
 from idp.saml.attributes import ATTRIBUTES, user_attributes
 from idp.saml.errors import SamlRequestError
@@ -31,9 +32,6 @@ from idp.saml.xmlsafety import NS
 log = logging.getLogger(__name__)
 
 UNSPECIFIED = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
-AC_PASSWORD = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: S105 - a URN
-AC_UNSPECIFIED = "urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified"
-AC_MFA = "https://refeds.org/profile/mfa"
 STATUS_NO_PASSIVE = "urn:oasis:names:tc:SAML:2.0:status:NoPassive"
 STATUS_INVALID_NAMEID_POLICY = "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy"
 STATUS_REQUEST_DENIED = "urn:oasis:names:tc:SAML:2.0:status:RequestDenied"
@@ -99,13 +97,9 @@ class NameIdPolicyError(Exception):
 
 
 def authn_context(methods: list[dict[str, Any]]) -> str:
-    """The class reference for how this session signed in (Authn Context §3.4)."""
-    kinds = {m.get("method") for m in methods}
-    if "mfa" in kinds:
-        return AC_MFA
-    if kinds == {"password"}:
-        return AC_PASSWORD
-    return AC_UNSPECIFIED
+    """The class reference for how this session signed in (Core §2.7.2.2,
+    Authn Context §3.4); the same mapping as the ID token's amr/acr."""
+    return authn_summary(methods).saml_class_ref
 
 
 def _identity(user: Any, sp: ServiceProvider) -> dict[str, list[str]]:

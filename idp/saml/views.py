@@ -81,7 +81,9 @@ def _proceed(request: HttpRequest, info: AuthnRequestInfo, received_at: float) -
     user = request.user
     # ForceAuthn (Core §3.4.1): the person must have authenticated after the request arrived.
     fresh = not info.force_authn or _last_authentication(request) >= received_at
-    if user.is_authenticated and fresh:
+    # The company's second-factor rule (idp.mfa.middleware) holds this person.
+    held = getattr(request, "connect_mfa_setup_required", False)
+    if user.is_authenticated and fresh and not held:
         methods = request.session.get(AUTH_METHODS_KEY) or []
         last = _last_authentication(request) or time.time()
         form = sso.sso_respond(
@@ -102,6 +104,8 @@ def _proceed(request: HttpRequest, info: AuthnRequestInfo, received_at: float) -
     pending[token] = {**asdict(info), "received_at": received_at}
     request.session[PENDING_KEY] = pending
     continuation = reverse("idp_saml:sso_continue", args=[token])
+    if held:  # the continuation is held by the middleware until a second factor is set up
+        return HttpResponseRedirect(continuation)
     if user.is_authenticated:  # ForceAuthn: prove it again, keeping the session
         return redirect_to_login(continuation, login_url=reverse("account_reauthenticate"))
     return redirect_to_login(continuation)
