@@ -51,7 +51,7 @@ def legacy_login(page: Any, site: str, company: Company, username: str) -> None:
     page.goto(f"{site}/hrm/{company.slug}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
+    page.locator("main").get_by_role("button", name="Log in", exact=True).click()
 
 
 @pytest.fixture
@@ -144,7 +144,7 @@ def test_the_whole_migration(
     bertil_page.get_by_role("button", name="Next").click()
     bertil_page.get_by_label("Password").fill(NEW_PASSWORD)
     screenshot(bertil_page, "07-connect-login-password")
-    bertil_page.get_by_role("button", name="Log in").click()
+    bertil_page.get_by_role("button", name="Log in", exact=True).click()
     bertil_page.wait_for_load_state()
     bertil_page.get_by_role("heading", name="Welcome, Bertil Berg").wait_for()
     assert "Connect" in bertil_page.locator(".hrm-facts").inner_text()
@@ -174,7 +174,7 @@ def test_the_whole_migration(
     david_page.get_by_label("Email address").fill("david@acme.example")
     david_page.get_by_role("button", name="Next").click()
     david_page.get_by_label("Password").fill("whatever-he-tries-1")
-    david_page.get_by_role("button", name="Log in").click()
+    david_page.get_by_role("button", name="Log in", exact=True).click()
     david_page.get_by_role("alert").wait_for()
     assert "administrator" in david_page.get_by_role("alert").inner_text()
     screenshot(david_page, "12-unprovisioned-employee")
@@ -184,7 +184,7 @@ def test_the_whole_migration(
     admin_page.goto(f"{site}/admin/login/?next=/admin/provisioning/connectemployee/")
     admin_page.get_by_label("Email address").fill(operator.email)
     admin_page.get_by_label("Password").fill(NEW_PASSWORD)
-    admin_page.get_by_role("button", name="Log in").click()
+    admin_page.get_by_role("button", name="Log in", exact=True).click()
     admin_page.wait_for_load_state()
     row = admin_page.locator("tr", has_text="david@acme.example")
     row.wait_for()
@@ -207,7 +207,7 @@ def test_the_whole_migration(
         david_page.get_by_role("button", name="Next").click()
     if david_page.get_by_label("Password").count():
         david_page.get_by_label("Password").fill(NEW_PASSWORD)
-        david_page.get_by_role("button", name="Log in").click()
+        david_page.get_by_role("button", name="Log in", exact=True).click()
     david_page.get_by_role("heading", name="Welcome, David Lind").wait_for()
     screenshot(david_page, "16-absentee-in-hrm")
 
