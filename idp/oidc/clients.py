@@ -132,3 +132,18 @@ def client_summary(application: Application) -> dict[str, Any]:
         "redirect_uris": application.redirect_uris.split(),
         "post_logout_redirect_uris": application.post_logout_redirect_uris.split(),
     }
+
+
+def post_logout_redirect_registered(url: str) -> bool:
+    """Whether ``url`` is a registered post_logout_redirect_uri of an active client,
+    possibly with the ``state`` Connect appended (OIDC RP-Initiated Logout 1.0 §3)."""
+    base = url.split("?", 1)[0].split("#", 1)[0]
+    if not base:
+        return False
+    for uris in Application.objects.filter(is_active=True, post_logout_redirect_uris__contains=base).values_list(
+        "post_logout_redirect_uris", flat=True
+    ):
+        for registered in uris.split():
+            if url == registered or url.startswith((registered + "?", registered + "&")):
+                return True
+    return False

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.logs import kv
+from idp.oidc.clients import post_logout_redirect_registered
 from idp.saml import slo, sso
 from idp.saml.checks import AuthnRequestInfo, query_params
 from idp.saml.errors import SamlRequestError
@@ -187,7 +188,12 @@ def _slo_next(request: HttpRequest, state: dict[str, Any]) -> HttpResponse:
         except SamlRequestError as error:
             return error_page(request, error)
     after = state.get("after") or ""
-    if not url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+    # OIDC RP-Initiated Logout 1.0 §3: after an RP-initiated logout the OP redirects
+    # to the client's registered post_logout_redirect_uri (an other host), also when
+    # the SAML SPs were told first (SAML Profiles §4.4). Other foreign hosts are refused.
+    if not url_has_allowed_host_and_scheme(
+        after, allowed_hosts={request.get_host()}
+    ) and not post_logout_redirect_registered(after):
         after = resolve_url(settings.LOGOUT_REDIRECT_URL)
     return HttpResponseRedirect(after)
 

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 from cryptography import x509
@@ -223,6 +223,37 @@ def response_xml(form: dict[str, str]) -> str:
 def redirect_request_xml(url: str) -> str:
     value = parse_qs(urlsplit(url).query)["SAMLRequest"][0]
     return zlib.decompress(base64.b64decode(value), -15).decode()
+
+
+def follow_logout(
+    browser: requests.Session, site: str, hop: requests.Response, sps: list[TestSP]
+) -> tuple[list[tuple[str, str]], str]:
+    """Follow a logout at Connect through the browser, as each SP's SLO service would.
+
+    Every SP reached is handed its LogoutRequest (checked by python3-saml, strict)
+    and the browser goes back with the SP's LogoutResponse. Stops at Connect's
+    login page or when the browser leaves for a host that is none of ``sps``.
+    Returns ((SP host, URL it was reached at) in order, the final location).
+    """
+    by_host = {sp.host: sp for sp in sps}
+    told: list[tuple[str, str]] = []
+    for _ in range(10):
+        assert hop.status_code == 302, hop.text[:1000]
+        location = urljoin(site, hop.headers["Location"])
+        if location.startswith(site):  # still at Connect: follow
+            if "/accounts/login/" in location:
+                return told, location
+            hop = browser.get(location, allow_redirects=False)
+            continue
+        sp = by_host.get(urlsplit(location).netloc)
+        if sp is None:
+            return told, location
+        auth, back = sp.at_sls(location)
+        assert auth.get_errors() == [], auth.get_last_error_reason()
+        assert back, f"{sp.host} answers with a LogoutResponse"
+        told.append((sp.host, location))
+        hop = browser.get(back, allow_redirects=False)
+    raise AssertionError("the logout did not end within 10 hops")
 
 
 def sign_in_through(
