@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from idp.adapter import client_ip
 from idp.bankid import messages
 from idp.bankid.client import BankIdError
 from idp.bankid.orders import Order, order_forget, order_load
@@ -45,11 +46,10 @@ def _safe_next(request: HttpRequest, candidate: str) -> str:
 
 
 def _origin(request: HttpRequest) -> Origin:
-    # REMOTE_ADDR is the client when Connect is reached directly; behind a proxy the
-    # deployment must set it from a trusted X-Forwarded-For (never trust the header here).
-    return Origin(
-        ip_address=request.META.get("REMOTE_ADDR") or None, user_agent=request.META.get("HTTP_USER_AGENT", "")
-    )
+    # The same client address as login throttling: X-Forwarded-For only as far as
+    # CONNECT_TRUSTED_PROXY_COUNT proxies vouch for it (BankID's endUserIp and the
+    # per-address cap on orders must not be forgeable, nor be the proxy's own address).
+    return Origin(ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
 
 
 def _current_order(request: HttpRequest) -> Order | None:

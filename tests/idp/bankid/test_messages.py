@@ -105,3 +105,37 @@ def test_starting_orders_is_rate_limited_per_address(site: str, bankid: BankIdSi
     pages = [requests.get(f"{site}/login/bankid/", headers={"Accept-Language": "en"}, timeout=10) for _ in range(3)]
     assert ["Too many BankID logins" in p.text for p in pages] == [False, False, True]
     cache.delete("bankid:starts:127.0.0.1")
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_limit(site: str, bankid: BankIdSim, settings: Any) -> None:
+    """With no trusted proxy configured, X-Forwarded-For is ignored: changing it per
+    request does not buy fresh attempts (same rule as login throttling)."""
+    settings.BANKID_STARTS_PER_IP = 2
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    pages = [
+        requests.get(
+            f"{site}/login/bankid/",
+            headers={"Accept-Language": "en", "X-Forwarded-For": f"203.0.113.{n}"},
+            timeout=10,
+        )
+        for n in range(3)
+    ]
+    assert ["Too many BankID logins" in p.text for p in pages] == [False, False, True]
+
+
+def test_behind_a_trusted_proxy_each_client_address_counts_on_its_own(
+    site: str, bankid: BankIdSim, settings: Any
+) -> None:
+    """Behind one trusted proxy the client's address comes from X-Forwarded-For, so
+    BankID's endUserIp and the cap are the person's, not the proxy's."""
+    settings.BANKID_STARTS_PER_IP = 2
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    pages = [
+        requests.get(
+            f"{site}/login/bankid/",
+            headers={"Accept-Language": "en", "X-Forwarded-For": f"203.0.113.{n}"},
+            timeout=10,
+        )
+        for n in range(3)
+    ]
+    assert ["Too many BankID logins" in p.text for p in pages] == [False, False, False]
