@@ -11,6 +11,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,28 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
             "Choose “Forgot your password?”. No Connect account yet? Ask your administrator."
         ),
     }
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponseBase | None:
+        """A company that signs its people in with its own IdP decides who gets in:
+        any other way of signing in (password, passkey, a mailed code) for an address
+        in its domains goes to that IdP instead, so a leaver cut off there is cut off
+        here too. Only the federated login itself (a social login) passes."""
+        from idp.federation.selectors import identity_provider_for_email
+        from idp.federation.views import federation_redirect
+
+        response = super().pre_login(request, user, **kwargs)
+        if response is not None:
+            return response
+        signal_kwargs = kwargs.get("signal_kwargs") or {}
+        federated = identity_provider_for_email(user.email)
+        if federated is not None and "sociallogin" not in signal_kwargs:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            audit_record(event="federation.required", user=user, ip_address=client_ip(request),
+                         user_agent=client_agent(request), provider=federated.pk)  # fmt: skip
+            return federation_redirect(request, federated, email=user.email)
+        return None
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "CONNECT_OPEN_SIGNUP", True))
