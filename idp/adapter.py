@@ -132,7 +132,9 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         key = self._get_login_attempts_cache_key(request, **credentials)
-        outcome = throttle.reserve(request, key)
+        outcome = throttle.take_reservation(request, key)  # made with the flood count
+        if outcome is None:
+            outcome = throttle.reserve(request, key)
         if isinstance(outcome, throttle.Reservation):
             self._login_failed_rl_usage = outcome
             return

@@ -93,7 +93,18 @@ class LoginPasswordView(LoginView):
     template_name = "account/login.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method == "POST" and throttle.flood_refused(request):
+        try:
+            return self._dispatch(request, *args, **kwargs)
+        finally:
+            # A reservation the password check did not take is given back.
+            throttle.drop_reservation(request)
+
+    def _dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # The flood count and the failed-login reservation for the address named
+        # travel in one round trip (idp.throttle.flood_refused).
+        if request.method == "POST" and throttle.flood_refused(
+            request, login_key=normalize_email(request.POST.get("login", ""))
+        ):
             return respond_429(request)
         if request.method == "POST" and (
             federated := identity_provider_for_email(normalize_email(request.POST.get("login", "")))

@@ -46,6 +46,17 @@ def test_after_five_failures_even_the_right_password_is_refused_with_when_to_ret
     assert throttled.ip_address == "192.0.2.20"
 
 
+def test_posts_that_check_no_password_do_not_count_as_failures(person: User) -> None:
+    # The flood check reserves the attempt's slot in the same round trip; a POST
+    # whose password is never checked (left empty) must give it back.
+    for _ in range(6):
+        assert "not correct" not in attempt("ada@example.com", "")
+    assert attempt("ada@example.com", PASSWORD) == "redirect /account/"
+    for _ in range(5):
+        assert "not correct" in attempt("ada@example.com", "wrong password 1")
+    assert TOO_MANY in attempt("ada@example.com", PASSWORD)
+
+
 def test_case_and_unicode_variants_share_one_counter(person: User) -> None:
     # Full-width letters fold to ASCII under NFKC.
     variants = [
