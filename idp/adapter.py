@@ -21,6 +21,10 @@ from idp import throttle
 from idp.audit.services import audit_record
 from idp.emails import normalize_email
 
+# Set by the password view once it has asked whether the typed address belongs
+# to a company that signs in with its own IdP (and it does not).
+FEDERATION_CHECKED_ATTR = "connect_federation_checked"
+
 
 def site_url(path: str) -> str:
     return settings.SITE_URL + path
@@ -84,6 +88,8 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
         if response is not None:
             return response
         signal_kwargs = kwargs.get("signal_kwargs") or {}
+        if getattr(request, FEDERATION_CHECKED_ATTR, None) == user.email:
+            return None  # the password view asked this for this very address (idp.views)
         federated = identity_provider_for_email(user.email)
         if federated is not None and "sociallogin" not in signal_kwargs:
             from allauth.account.internal.stagekit import clear_login
@@ -93,6 +99,18 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
                          user_agent=client_agent(request), provider=federated.pk)  # fmt: skip
             return federation_redirect(request, federated, email=user.email)
         return None
+
+    # allauth's "Successfully signed in as …" waits in a cookie for the next
+    # Connect page, which after a sign-in into another application may come
+    # hours later and out of context; the page a person lands on already shows
+    # who is signed in. Other messages (signed out, password changed) stay.
+    SILENT_MESSAGES = frozenset({"account/messages/logged_in.txt"})
+
+    def add_message(self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any,
+                    **kwargs: Any) -> None:  # fmt: skip
+        if message_template in self.SILENT_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(getattr(settings, "CONNECT_OPEN_SIGNUP", True))

@@ -45,6 +45,9 @@ class ConnectLoginForm(LoginForm):
             else:
                 args = (data, *args[1:])
         super().__init__(*args, **kwargs)
+        # The page links "Forgot your password?" itself (account/login.html); allauth's
+        # help text would render a template on every sign-in only to be left unused.
+        self.fields["password"].help_text = ""
 
 
 class ConnectSignupForm(SignupForm):

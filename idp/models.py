@@ -39,7 +39,11 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
     def get_by_natural_key(self, username: str | None) -> User:
-        return self.get(email=normalize_email(username or ""))
+        # Django's ModelBackend asks this at every password sign-in: one statement
+        # also reads what allauth's login stages ask next (idp.signin).
+        from idp.signin import account_for_sign_in
+
+        return account_for_sign_in(username or "", using=self._db or "default")
 
 
 class User(AbstractBaseUser, PermissionsMixin):

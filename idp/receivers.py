@@ -16,7 +16,7 @@ from idp.adapter import audit_request, client_agent, client_ip
 from idp.emails import normalize_email
 from idp.mfa.policy import SECOND_FACTOR_TYPES
 from idp.selectors import account_by_email, email_is_verified
-from idp.services import account_sessions_end, account_verify_email
+from idp.services import account_sessions_end, account_signed_in, account_verify_email
 from idp.sessions import CLIENT_AGENT_KEY, CLIENT_IP_KEY
 
 
@@ -26,7 +26,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         # Copied to the session row's columns for the account page's session list.
         request.session[CLIENT_IP_KEY] = client_ip(request)
         request.session[CLIENT_AGENT_KEY] = client_agent(request)
-    audit_request(request, event="login.succeeded", user=user, email=user.email)
+    account_signed_in(user=user, ip_address=client_ip(request), user_agent=client_agent(request))
 
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="connect.login_failed")

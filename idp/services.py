@@ -11,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ApplicationError
-from idp.audit.services import audit_record
+from idp.audit.services import audit_event, audit_log, audit_record
 from idp.emails import normalize_email
 from idp.models import ConnectSession, User
 from idp.signals import account_sessions_ended
+from idp.signin import stamp_and_record
 
 
 class AccountError(ApplicationError):
@@ -60,6 +61,20 @@ def account_create(
     EmailAddress.objects.create(user=user, email=normalized, primary=True, verified=email_verified)
     audit_record(event="account.created", user=user, actor=actor, email_verified=email_verified)
     return user
+
+
+def account_signed_in(*, user: User, ip_address: str | None, user_agent: str) -> None:
+    """Stamp ``last_login`` and record the sign-in, in one statement (idp.signin).
+
+    Django's own ``update_last_login`` receiver (a model save, in a commit of its
+    own) is disconnected for this (idp.apps). ``last_login`` still changes at every
+    sign-in, so reset links sent before it stop working (Django's token generator
+    hashes it in)."""
+    row = audit_event(
+        event="login.succeeded", user=user, email=user.email, ip_address=ip_address, user_agent=user_agent
+    )
+    stamp_and_record(user=user, row=row)
+    audit_log(row)
 
 
 @transaction.atomic

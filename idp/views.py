@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
 from idp import throttle
+from idp.adapter import FEDERATION_CHECKED_ATTR
 from idp.emails import normalize_email
 from idp.federation.selectors import identity_provider_for_email
 from idp.federation.views import federation_redirect
@@ -106,12 +107,13 @@ class LoginPasswordView(LoginView):
             request, login_key=normalize_email(request.POST.get("login", ""))
         ):
             return respond_429(request)
-        if request.method == "POST" and (
-            federated := identity_provider_for_email(normalize_email(request.POST.get("login", "")))
-        ):
-            # A company that signs its people in itself decides who gets in (offboarding
-            # upstream must end access here too): no Connect password for its domains.
-            return federation_redirect(request, federated, email=normalize_email(request.POST["login"]))
+        if request.method == "POST":
+            typed = normalize_email(request.POST.get("login", ""))
+            if federated := identity_provider_for_email(typed):
+                # A company that signs its people in itself decides who gets in (offboarding
+                # upstream must end access here too): no Connect password for its domains.
+                return federation_redirect(request, federated, email=typed)
+            setattr(request, FEDERATION_CHECKED_ATTR, typed)  # pre_login need not ask again
         if not request.user.is_authenticated and request.method == "GET" and not _typed_email(request):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)

@@ -14,6 +14,43 @@ from idp.models import User
 log = logging.getLogger("connect.audit")
 
 
+def audit_event(
+    *,
+    event: str,
+    user: User | None = None,
+    actor: User | None = None,
+    email: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+    **data: Any,
+) -> AuditEvent:
+    """An audit row, not yet written: for a service that writes it together with
+    the change it records (then ``audit_log`` it). Everyone else: ``audit_record``."""
+    return AuditEvent(
+        created_at=timezone.now(),
+        event=event,
+        user=user,
+        actor=actor,
+        email=email,
+        ip_address=ip_address,
+        user_agent=user_agent[:300],
+        data=data,
+    )
+
+
+def audit_log(row: AuditEvent) -> None:
+    """The structured log line that mirrors a written audit row."""
+    log.info(
+        row.event,
+        extra=kv(
+            user=row.user_id or "",
+            actor=row.actor_id or "",
+            ip=row.ip_address or "",
+            **row.data,
+        ),
+    )
+
+
 def audit_record(
     *,
     event: str,
@@ -26,25 +63,11 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit row and the matching log line. Call inside the transaction
     of the change it records, so both land or neither does."""
-    row = AuditEvent.objects.create(
-        created_at=timezone.now(),
-        event=event,
-        user=user,
-        actor=actor,
-        email=email,
-        ip_address=ip_address,
-        user_agent=user_agent[:300],
-        data=data,
+    row = audit_event(
+        event=event, user=user, actor=actor, email=email, ip_address=ip_address, user_agent=user_agent, **data
     )
-    log.info(
-        event,
-        extra=kv(
-            user=user.pk if user else "",
-            actor=actor.pk if actor else "",
-            ip=ip_address or "",
-            **data,
-        ),
-    )
+    row.save(force_insert=True)
+    audit_log(row)
     return row
 
 

@@ -7,3 +7,6 @@ class FederationConfig(AppConfig):
     label = "idp_federation"
     verbose_name = _("Company SSO")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from idp.federation import receivers  # noqa: F401  (connects the signal receivers)

@@ -2,18 +2,20 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from idp.federation.domains import provider_id_for_domain
 from idp.federation.models import FederatedDomain, IdentityProvider, email_domain
 
 
 def identity_provider_for_email(email: str) -> IdentityProvider | None:
-    """The active company IdP that owns this address's domain, if any (home-realm discovery)."""
+    """The active company IdP that owns this address's domain, if any (home-realm
+    discovery). Asked on every sign-in: the domain map is a per-process snapshot
+    (idp.federation.domains); the database is read only for a federated domain."""
     if "@" not in email:
         return None
-    return (
-        IdentityProvider.objects.select_related("social_app")
-        .filter(is_active=True, domains__domain=email_domain(email))
-        .first()
-    )
+    provider_id = provider_id_for_domain(email_domain(email))
+    if provider_id is None:
+        return None
+    return IdentityProvider.objects.select_related("social_app").filter(pk=provider_id, is_active=True).first()
 
 
 def identity_provider_for_organization(organization_key: str) -> IdentityProvider | None:

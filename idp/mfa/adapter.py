@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+
+from idp.signin import known_second_factor
 
 
 class ConnectMFAAdapter(DefaultMFAAdapter):
@@ -14,6 +17,11 @@ class ConnectMFAAdapter(DefaultMFAAdapter):
         SITE_URL, never the request's Host header (allauth's default), so a
         forged Host cannot choose which origin the assertions are checked for."""
         return {"id": urlsplit(settings.SITE_URL).hostname or "localhost", "name": "Connect"}
+
+    def is_mfa_enabled(self, user: Any, types: Any = None) -> bool:
+        # At a password sign-in the account's read already answered this (idp.signin).
+        known = known_second_factor(user, types)
+        return super().is_mfa_enabled(user, types=types) if known is None else known
 
     def _get_site_name(self) -> str:
         return "Connect"
