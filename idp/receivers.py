@@ -22,11 +22,12 @@ from idp.sessions import CLIENT_AGENT_KEY, CLIENT_IP_KEY
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="connect.login")
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    ip_address, user_agent = client_ip(request), client_agent(request)
     if request is not None and hasattr(request, "session"):
         # Copied to the session row's columns for the account page's session list.
-        request.session[CLIENT_IP_KEY] = client_ip(request)
-        request.session[CLIENT_AGENT_KEY] = client_agent(request)
-    account_signed_in(user=user, ip_address=client_ip(request), user_agent=client_agent(request))
+        request.session[CLIENT_IP_KEY] = ip_address
+        request.session[CLIENT_AGENT_KEY] = user_agent
+    account_signed_in(user=user, ip_address=ip_address, user_agent=user_agent)
 
 
 @receiver(auth_signals.user_login_failed, dispatch_uid="connect.login_failed")

@@ -60,11 +60,13 @@ def _windows(
     request: HttpRequest, login_key: str, now: float, *, rates: list[Any] | None = None, prefix: str = PREFIX
 ) -> list[_Window]:
     windows = []
+    address = None
     for rate in (
         rates if rates is not None else allauth_ratelimit.get_rates(app="allauth.account", action="login_failed")
     ):
         if rate.per == "ip":
-            ident = allauth_ratelimit.get_ip(request)  # honours ALLAUTH_TRUSTED_PROXY_COUNT
+            address = address or allauth_ratelimit.get_ip(request)  # honours ALLAUTH_TRUSTED_PROXY_COUNT
+            ident = address
         elif rate.per == "key":
             ident = hashlib.sha256(login_key.encode()).hexdigest()
         else:  # "user": not meaningful before authentication
