@@ -106,8 +106,9 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
     # who is signed in. Other messages (signed out, password changed) stay.
     SILENT_MESSAGES = frozenset({"account/messages/logged_in.txt"})
 
-    def add_message(self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any,
-                    **kwargs: Any) -> None:  # fmt: skip
+    def add_message(
+        self, request: HttpRequest, level: int, message_template: str | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         if message_template in self.SILENT_MESSAGES:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
