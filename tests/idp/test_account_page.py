@@ -84,3 +84,26 @@ def test_allauth_pages_use_connects_layout_in_both_languages(lang: str, words: l
     assert f'<html lang="{lang}">' in html
     for word in words:
         assert word in html, word
+
+
+PERSON_EVENTS = {
+    # event recorded against the person → (English, Swedish) on their account page
+    "bankid.login.succeeded": ("Signed in with BankID", "Inloggad med BankID"),
+    "mfa.added": ("Passkey or two-step verification added", "Passkey eller tvåstegsverifiering tillagd"),
+    "oidc.consent.given": ("Access given to an application", "Åtkomst given till en applikation"),
+    "saml.sso": ("Signed in to an application", "Inloggad i en applikation"),
+    "provisioning.linked": ("Connected to your HR account", "Kopplad till ditt HR-konto"),
+    "a.future.event": ("Account event", "Händelse på kontot"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_own_events_read_as_words_never_as_code_names(person: User, lang: str) -> None:
+    from idp.audit.services import audit_record
+
+    for event in PERSON_EVENTS:
+        audit_record(event=event, user=person)
+    html = signed_in(lang).get("/account/").content.decode()
+    for event, (english, swedish) in PERSON_EVENTS.items():
+        assert (english if lang == "en" else swedish) in html, event
+        assert event not in html
