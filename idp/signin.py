@@ -40,6 +40,7 @@ from idp.emails import normalize_email
 SECOND_FACTOR_ATTR = "_connect_has_second_factor"
 
 
+@cache
 def _second_factor_types() -> tuple[str, ...]:
     from idp.mfa.policy import SECOND_FACTOR_TYPES
 

@@ -101,14 +101,12 @@ class LoginPasswordView(LoginView):
             throttle.drop_reservation(request)
 
     def _dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # The flood count and the failed-login reservation for the address named
-        # travel in one round trip (idp.throttle.flood_refused).
-        if request.method == "POST" and throttle.flood_refused(
-            request, login_key=normalize_email(request.POST.get("login", ""))
-        ):
-            return respond_429(request)
         if request.method == "POST":
             typed = normalize_email(request.POST.get("login", ""))
+            # The flood count and the failed-login reservation for the address named
+            # travel in one round trip (idp.throttle.flood_refused).
+            if throttle.flood_refused(request, login_key=typed):
+                return respond_429(request)
             if federated := identity_provider_for_email(typed):
                 # A company that signs its people in itself decides who gets in (offboarding
                 # upstream must end access here too): no Connect password for its domains.

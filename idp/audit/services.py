@@ -51,21 +51,11 @@ def audit_log(row: AuditEvent) -> None:
     )
 
 
-def audit_record(
-    *,
-    event: str,
-    user: User | None = None,
-    actor: User | None = None,
-    email: str = "",
-    ip_address: str | None = None,
-    user_agent: str = "",
-    **data: Any,
-) -> AuditEvent:
-    """Write one audit row and the matching log line. Call inside the transaction
-    of the change it records, so both land or neither does."""
-    row = audit_event(
-        event=event, user=user, actor=actor, email=email, ip_address=ip_address, user_agent=user_agent, **data
-    )
+def audit_record(*, event: str, **fields: Any) -> AuditEvent:
+    """Write one audit row (the fields of ``audit_event``) and the matching log
+    line. Call inside the transaction of the change it records, so both land or
+    neither does."""
+    row = audit_event(event=event, **fields)
     row.save(force_insert=True)
     audit_log(row)
     return row
