@@ -5,43 +5,52 @@ raw Argon2 verify rate measured in the same run.
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/bench_login.py \
         [--seconds 60] [--rounds 20] [--workers 4]
 
-How: Django's test Client in this process drives the real URL → middleware →
-view → allauth → backend → database/cache path (sessions in PostgreSQL, rate
-limit counters in Redis when configured) without an HTTP server, so the figure
-is the login path's own cost, not runserver's. It creates a throw-away test
-database (test_<name>), like the test suite. Short rounds of raw verifies and
-of logins alternate, so a busy shared machine slows both alike; besides the
-overall rates it prints the median of the rounds' own ratios (each round's
-logins against the verifies just before them), which a burst of load on the
-machine moves least.
+How: the production WSGI application (config.wsgi.application, what gunicorn
+serves) is called in this process with the request a browser behind the TLS
+proxy sends: URL → every middleware (CSRF checked for real, unlike with
+Django's test Client, and the database health check Django makes per request)
+→ view → allauth → backend → PostgreSQL (sessions) and Redis (rate limits),
+without an HTTP server, so the figure is the login path's own cost, not a
+server's. It creates a throw-away test database (test_<name>), like the test
+suite. Short rounds of raw verifies and of logins alternate, so a busy shared
+machine slows both alike; besides the overall rates it prints the median of
+the rounds' own ratios (each round's logins against the verifies just before
+them), which a burst of load on the machine moves least.
 
 It also prints the CPU time per run: the worker process's own and, with a
 local PostgreSQL, its database backend's (read from /proc), so the cost
 beyond the hash is visible, not only the rate.
 
 Production settings: DEBUG off (no SQL recorded per query), a throw-away
-SECRET_KEY and an https SITE_URL unless given, requests over "https"; the
-form is posted url-encoded, as a browser posts it.
+SECRET_KEY and an https SITE_URL unless given; the form is posted
+url-encoded with its CSRF token and the Origin header, as a browser posts it.
 
-Two login figures: "password step" is the POST that checks the password (what a
-returning browser with the address remembered does); "both steps" adds step 1
-(the email POST). Each login is a fresh client (new session) from its own
-client address, so the per-address rate limit of a real crowd applies.
+Two login figures: "password step" is the POST that checks the password and
+signs in; "both steps" adds step 1 before it (the email POST). Each login is a
+fresh browser session from its own client address, so the per-address rate
+limit of a real crowd applies.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import multiprocessing
 import os
 import statistics
 import sys
 import time
+from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "0")
+# Production reopens a database connection after 60 s (DATABASE_CONN_MAX_AGE):
+# one connect a minute is noise, but the new backend process would hide the old
+# one's CPU time from the per-run figure below.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "3600")
 if os.environ["DEBUG"] in ("0", "false", "no", "off"):
     import secrets
 
@@ -55,35 +64,102 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import get_hasher  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils.http import urlencode  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
 
 EMAIL = "bench@example.com"
 PASSWORD = "a benchmark passphrase of some length"
 
 
-CLIENT: list[Client] = []
-FORM = "application/x-www-form-urlencoded"
+class Browser:
+    """A browser as the production WSGI application sees it (the object gunicorn
+    serves, config.wsgi.application): behind the TLS proxy of docker-compose.yml,
+    so the request says https through X-Forwarded-Proto; with the Origin header a
+    browser sends on every POST; with its cookies, CSRF token included, checked
+    for real (Django's test Client would skip that check)."""
+
+    def __init__(self) -> None:
+        from django.core.wsgi import get_wsgi_application
+
+        self.app = get_wsgi_application()
+        self.host = urlsplit(settings.SITE_URL).hostname or ""
+        self.cookies: dict[str, str] = {}
+        self.status = 0
+        self.headers: dict[str, str] = {}
+        # The CSRF cookie and form token a browser gets with the sign-in page
+        # (made by the same function the page's {% csrf_token %} calls).
+        page = HttpRequest()
+        self.csrf_token = get_token(page)
+        self.csrf_cookie = page.META["CSRF_COOKIE"]
+
+    def fresh(self) -> None:
+        """A new browser session that keeps only its CSRF cookie."""
+        self.cookies = {"csrftoken": self.csrf_cookie}
+
+    def request(self, method: str, path: str, address: str, form: dict[str, str] | None = None) -> bytes:
+        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf_token}).encode() if form is not None else b""
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": self.host,
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": address,
+            "HTTP_HOST": self.host,
+            "HTTP_X_FORWARDED_PROTO": "https",
+            "HTTP_USER_AGENT": "Mozilla/5.0 (bench_login)",
+            "HTTP_ACCEPT": "text/html",
+            "HTTP_ACCEPT_LANGUAGE": "sv-SE,sv;q=0.9,en;q=0.8",
+            "HTTP_COOKIE": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        if form is not None:
+            environ.update(
+                CONTENT_TYPE="application/x-www-form-urlencoded",
+                CONTENT_LENGTH=str(len(body)),
+                HTTP_ORIGIN=settings.SITE_URL,
+            )
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
+            self.status = int(status.split()[0])
+            self.headers = dict(headers)
+            for name, value in headers:
+                if name.lower() == "set-cookie":
+                    cookie = SimpleCookie(value)
+                    self.cookies.update({key: morsel.value for key, morsel in cookie.items()})
+
+        response = self.app(environ, start_response)
+        try:
+            return b"".join(response)
+        finally:
+            getattr(response, "close", lambda: None)()
+
+
+BROWSER: list[Browser] = []
 
 
 def login(number: int, *, both_steps: bool) -> None:
-    # One client per process, like one server process that loaded its middleware
-    # once; a fresh cookie jar per login, so each is a new browser session.
-    if not CLIENT:
-        CLIENT.append(Client())
-    client = CLIENT[0]
-    client.cookies.clear()
-    browser = {
-        "REMOTE_ADDR": f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}",
-        "content_type": FORM,
-        "secure": True,
-    }
+    # One application per process, like one server process that loaded its
+    # middleware once; a fresh cookie jar per login, so each is a new session.
+    if not BROWSER:
+        BROWSER.append(Browser())
+    browser = BROWSER[0]
+    browser.fresh()
+    address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
     if both_steps:
-        client.post("/accounts/login/", urlencode({"login": EMAIL}), **browser)
-    response = client.post("/accounts/login/password/", urlencode({"login": EMAIL, "password": PASSWORD}), **browser)
-    if response.status_code != 302 or response["Location"] != "/account/":
-        raise SystemExit(f"error: login {number} did not succeed ({response.status_code})")
+        browser.request("POST", "/accounts/login/", address, {"login": EMAIL})
+        if browser.status != 302:
+            raise SystemExit(f"error: step 1 of login {number} did not succeed ({browser.status})")
+    browser.request("POST", "/accounts/login/password/", address, {"login": EMAIL, "password": PASSWORD})
+    if browser.status != 302 or browser.headers.get("Location") != "/account/":
+        raise SystemExit(f"error: login {number} did not succeed ({browser.status})")
 
 
 def _backend_cpu() -> float:
@@ -138,7 +214,6 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
@@ -149,7 +224,7 @@ def main() -> None:
         ENCODED.append(hasher.encode(PASSWORD, hasher.salt()))
         login(0, both_steps=True)  # warm up: imports, templates, connections
         connection.close()  # each worker opens its own
-        CLIENT.clear()
+        BROWSER.clear()
         totals = {kind: [0, 0.0, 0.0, 0.0] for kind in KINDS}
         round_ratios: dict[str, list[float]] = {"step2": [], "both": []}
         slice_seconds = args.seconds / args.rounds / len(KINDS)

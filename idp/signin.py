@@ -36,6 +36,7 @@ from typing import Any
 from django.db import connections, transaction
 
 from idp.emails import normalize_email
+from idp.rows import insert_statement, insert_values
 
 SECOND_FACTOR_ATTR = "_connect_has_second_factor"
 
@@ -129,13 +130,8 @@ def _stamp_and_record_sql(using: str) -> tuple[str, tuple[Any, ...]]:
     from idp.models import User
 
     q = connections[using].ops.quote_name
-    fields = tuple(f for f in AuditEvent._meta.concrete_fields if not f.primary_key)
-    columns = ", ".join(q(f.column) for f in fields)
-    values = ", ".join("%s" for _ in fields)
-    sql = (
-        f"WITH stamped AS (UPDATE {q(User._meta.db_table)} SET {q('last_login')} = %s WHERE {q('id')} = %s)"  # noqa: S608  (names from _meta, values as parameters)
-        f" INSERT INTO {q(AuditEvent._meta.db_table)} ({columns}) VALUES ({values})"
-    )
+    insert, fields = insert_statement(AuditEvent, using)
+    sql = f"WITH stamped AS (UPDATE {q(User._meta.db_table)} SET {q('last_login')} = %s WHERE {q('id')} = %s) {insert}"  # noqa: S608  (names from _meta, values as parameters)
     return sql, fields
 
 
@@ -151,10 +147,6 @@ def stamp_and_record(*, user: Any, row: Any, using: str = "default") -> None:
             row.save(force_insert=True, using=using)
         return
     sql, fields = _stamp_and_record_sql(using)
-    params = [
-        user.last_login,
-        user.pk,
-        *(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields),
-    ]
+    params = [user.last_login, user.pk, *insert_values(row, fields, using)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

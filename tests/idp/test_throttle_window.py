@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import caches
 from django.test import RequestFactory
 
 from idp import throttle
@@ -47,3 +48,19 @@ def test_accounts_are_counted_apart(variant: str) -> None:
         attempt(at, key="carl@example.com", ip=f"192.0.2.{number}")
     assert isinstance(attempt(at, key=variant, ip="192.0.2.77"), throttle.Reservation)
     assert isinstance(attempt(at, key="carl@example.com", ip="192.0.2.78"), int)
+
+
+def test_giving_back_a_slot_whose_window_expired_meanwhile_creates_no_negative_count() -> None:
+    # A sign-in that outlives its window (a slow second factor) gives its slot back
+    # after the counter expired: that must not leave a count of -1 behind, which
+    # would allow one guess too many and never expire.
+    at = start_of_window(13) + 1
+    held = attempt(at, ip="192.0.2.90")
+    assert isinstance(held, throttle.Reservation)
+    keys = list(held.keys)
+    caches["default"].delete_many(keys)  # the windows expire
+    held.release()
+    assert [caches["default"].get(key) for key in keys] == [None] * len(keys)
+    for number in range(5):
+        assert isinstance(attempt(at, ip=f"192.0.2.{100 + number}"), throttle.Reservation)
+    assert isinstance(attempt(at, ip="192.0.2.110"), int)  # the sixth is refused, not let through
