@@ -1,5 +1,5 @@
-"""A company IdP or one of its domains changed: every process reloads the
-domain map (idp.federation.domains) before its next sign-in."""
+"""A company IdP or one of its domains changed: this process reloads the domain
+map (idp.federation.domains) at its next sign-in, every other within a second."""
 
 from __future__ import annotations
 

@@ -30,10 +30,15 @@ ARTIFACTS = ROOT / "var" / "test-artifacts"
 @pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
     """Rate-limit counters, replay caches and throttles live in the cache (Redis in
-    CI): each test starts with none, as a fresh installation would."""
+    CI): each test starts with none, as a fresh installation would. The federated
+    domain map kept in this process is dropped too: a test's rows vanish with its
+    transaction, without the signals that would tell the map."""
     from django.core.cache import cache
 
+    from idp.federation.domains import domains_changed
+
     cache.clear()
+    domains_changed()
     yield
 
 
