@@ -182,10 +182,11 @@ def _wait(window: _Window, previous: int, others: int) -> int:
 # window's time to live. Returns the current and previous count of each pair.
 _INCREMENT_LUA = """
 local counts = {}
-for i = 1, #KEYS, 2 do
-    redis.call('SET', KEYS[i], 0, 'NX', 'EX', ARGV[#counts / 2 + 1])
-    counts[i] = redis.call('INCR', KEYS[i])
-    counts[i + 1] = tonumber(redis.call('GET', KEYS[i + 1]) or 0)
+for rate = 1, #ARGV do
+    local current, previous = KEYS[2 * rate - 1], KEYS[2 * rate]
+    redis.call('SET', current, 0, 'NX', 'EX', ARGV[rate])
+    counts[2 * rate - 1] = redis.call('INCR', current)
+    counts[2 * rate] = tonumber(redis.call('GET', previous) or 0)
 end
 return counts
 """
