@@ -42,6 +42,34 @@ def fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_outlives_the_session(
+    django_db_setup: Any, django_db_blocker: Any, pytestconfig: pytest.Config
+) -> Iterator[None]:
+    """Before the test database is dropped, no other connection may hold it, or
+    the drop fails ("being accessed by other users") and the database stays
+    behind. Connections still open then (a live-server thread serving a browser's
+    last keep-alive request, say) are named in the test report, then ended."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        plugins = pytestconfig.pluginmanager
+        reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+        for pid, application, state, query in cursor.fetchall():
+            if reporter is not None and capture is not None:
+                with capture.global_and_fixture_disabled():
+                    reporter.write_line(
+                        f"note: ending a database connection left open at the end of the tests: pid={pid} "
+                        f"application={application!r} state={state} last query={query!r}"
+                    )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 # --- Mail --------------------------------------------------------------------
 
 
