@@ -96,10 +96,11 @@ class Browser:
         """A new browser session that keeps only its CSRF cookie."""
         self.cookies = {"csrftoken": self.csrf_cookie}
 
-    def request(self, method: str, path: str, address: str, form: dict[str, str] | None = None) -> bytes:
-        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf_token}).encode() if form is not None else b""
+    def post(self, path: str, address: str, form: dict[str, str]) -> bytes:
+        """The form posted url-encoded, with the CSRF token, from ``address``."""
+        body = urlencode({**form, "csrfmiddlewaretoken": self.csrf_token}).encode()
         environ = {
-            "REQUEST_METHOD": method,
+            "REQUEST_METHOD": "POST",
             "PATH_INFO": path,
             "QUERY_STRING": "",
             "SERVER_NAME": self.host,
@@ -119,13 +120,10 @@ class Browser:
             "wsgi.multithread": False,
             "wsgi.multiprocess": True,
             "wsgi.run_once": False,
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_ORIGIN": settings.SITE_URL,
         }
-        if form is not None:
-            environ.update(
-                CONTENT_TYPE="application/x-www-form-urlencoded",
-                CONTENT_LENGTH=str(len(body)),
-                HTTP_ORIGIN=settings.SITE_URL,
-            )
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
             self.status = int(status.split()[0])
@@ -154,10 +152,10 @@ def login(number: int, *, both_steps: bool) -> None:
     browser.fresh()
     address = f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
     if both_steps:
-        browser.request("POST", "/accounts/login/", address, {"login": EMAIL})
+        browser.post("/accounts/login/", address, {"login": EMAIL})
         if browser.status != 302:
             raise SystemExit(f"error: step 1 of login {number} did not succeed ({browser.status})")
-    browser.request("POST", "/accounts/login/password/", address, {"login": EMAIL, "password": PASSWORD})
+    browser.post("/accounts/login/password/", address, {"login": EMAIL, "password": PASSWORD})
     if browser.status != 302 or browser.headers.get("Location") != "/account/":
         raise SystemExit(f"error: login {number} did not succeed ({browser.status})")
 

@@ -21,9 +21,6 @@ from idp import throttle
 from idp.audit.services import audit_record
 from idp.emails import normalize_email
 
-# Set by the password view once it has asked whether the typed address belongs
-# to a company that signs in with its own IdP (and it does not).
-FEDERATION_CHECKED_ATTR = "connect_federation_checked"
 _CLIENT_IP_ATTR = "_connect_client_ip"
 
 
@@ -97,8 +94,6 @@ class ConnectAccountAdapter(DefaultAccountAdapter):
         if response is not None:
             return response
         signal_kwargs = kwargs.get("signal_kwargs") or {}
-        if getattr(request, FEDERATION_CHECKED_ATTR, None) == user.email:
-            return None  # the password view asked this for this very address (idp.views)
         federated = identity_provider_for_email(user.email)
         if federated is not None and "sociallogin" not in signal_kwargs:
             from allauth.account.internal.stagekit import clear_login

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
 from idp import throttle
-from idp.adapter import FEDERATION_CHECKED_ATTR
 from idp.emails import normalize_email
 from idp.federation.selectors import identity_provider_for_email
 from idp.federation.views import federation_redirect
@@ -111,7 +110,6 @@ class LoginPasswordView(LoginView):
                 # A company that signs its people in itself decides who gets in (offboarding
                 # upstream must end access here too): no Connect password for its domains.
                 return federation_redirect(request, federated, email=typed)
-            setattr(request, FEDERATION_CHECKED_ATTR, typed)  # pre_login need not ask again
         if not request.user.is_authenticated and request.method == "GET" and not _typed_email(request):
             return redirect(_with_next(reverse("account_login"), request))
         return super().dispatch(request, *args, **kwargs)
